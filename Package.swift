@@ -1,0 +1,80 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every Swift target builds in Swift 6 mode with these upcoming features, so that C modules
+/// stay behind `internal import` and existentials are spelled out.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Promote",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "promote", targets: ["promote"]),
+        .executable(name: "promote-forge-sim", targets: ["promote-forge-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
+        .systemLibrary(name: "Clibyaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "Clibgit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "Clibcurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Wrappers: synchronous, domain-free, each the only importer of its C module.
+        .target(name: "YAMLEdit", dependencies: ["Clibyaml"], swiftSettings: strict),
+        .target(name: "Git2", dependencies: ["Clibgit2"], swiftSettings: strict),
+        .target(name: "CurlHTTP", dependencies: ["Clibcurl"], swiftSettings: strict),
+
+        // The pure core: no IO. It reads YAML through YAMLEdit's pure parser.
+        .target(name: "Promotion", dependencies: ["YAMLEdit"], swiftSettings: strict),
+
+        // Adapters: depend inward on the core and on their own wrapper, never on each other.
+        .target(
+            name: "GitOpsRepo",
+            dependencies: ["Promotion", "Git2", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(
+            name: "Forges",
+            dependencies: ["Promotion", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        // The stand-in forge (clearly a stand-in): used by tests and by the README demo.
+        .target(name: "ForgeSim", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .executableTarget(name: "promote-forge-sim", dependencies: ["ForgeSim"], swiftSettings: strict),
+
+        // Composition: the CLI command tree (a library, tested by parsing) and the thin executable.
+        .target(
+            name: "PromoteCLI",
+            dependencies: [
+                "Promotion", "YAMLEdit", "GitOpsRepo", "Forges",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "promote",
+            dependencies: [
+                "PromoteCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // Test infrastructure: loopback git servers, fixture builders.
+        .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
+
+        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+/// A synchronous, domain-free wrapper of the libcurl easy API.
+public enum CurlHTTP {}

@@ -1,0 +1,2 @@
+/// A stand-in forge for tests and demos. It is not a real forge.
+public enum ForgeSim {}

@@ -1,0 +1,2 @@
+/// The git adapter: mirror cache, per-repository serialisation, edit -> commit -> push.
+public enum GitOpsRepo {}

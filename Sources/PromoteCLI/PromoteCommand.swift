@@ -1,0 +1,13 @@
+public import ArgumentParser
+
+/// The root of the `promote` command tree. Kept in a library so that tests can parse it.
+public struct PromoteCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Promote model versions through GitOps environments.",
+        version: PromoteVersion.current,
+        subcommands: []
+    )
+
+    public init() {}
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import PromoteCLI
+
+await PromoteCommand.main()

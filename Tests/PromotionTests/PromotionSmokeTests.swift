@@ -1,0 +1,6 @@
+import Testing
+@testable import Promotion
+
+@Test func moduleLinks() {
+    #expect(String(describing: Promotion.self) == "Promotion")
+}
