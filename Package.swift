@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -32,7 +34,10 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["Clibcurl"], swiftSettings: strict),
 
         // The pure core: no IO. It reads YAML through YAMLEdit's pure parser.
-        .target(name: "Promotion", dependencies: ["YAMLEdit"], swiftSettings: strict),
+        .target(
+            name: "Promotion",
+            dependencies: ["YAMLEdit", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict),
 
         // Adapters: depend inward on the core and on their own wrapper, never on each other.
         .target(
@@ -44,6 +49,11 @@ let package = Package(
             dependencies: ["Promotion", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
+        .target(
+            name: "Store",
+            dependencies: ["Promotion", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+
         // The stand-in forge (clearly a stand-in): used by tests and by the README demo.
         .target(name: "ForgeSim", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .executableTarget(name: "promote-forge-sim", dependencies: ["ForgeSim"], swiftSettings: strict),
@@ -52,7 +62,7 @@ let package = Package(
         .target(
             name: "PromoteCLI",
             dependencies: [
-                "Promotion", "YAMLEdit", "GitOpsRepo", "Forges",
+                "Promotion", "YAMLEdit", "GitOpsRepo", "Forges", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,6 +85,7 @@ let package = Package(
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Promotion"], swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,29 @@
+public import Foundation
+
+/// Durable state: promotions with their steps, the ledger of versions per environment, and the audit log.
+/// Implemented by the `Store` adapter (SQLite through GRDB).
+public protocol PromotionStore: Sendable {
+    /// Records a new promotion for `request`, or returns the one already recorded under its idempotency key
+    /// (`created` is then false). Committed before it returns.
+    func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool)
+    /// One promotion with its steps.
+    func promotion(id: String) async throws -> PromotionRecord?
+    /// Promotions newest first, optionally of one model.
+    func promotions(model: String?, limit: Int) async throws -> [PromotionRecord]
+    /// Promotions in one of `states`, oldest first (the work queue).
+    func promotions(in states: Set<PromotionState>, limit: Int) async throws -> [PromotionRecord]
+    /// Moves a promotion to `state`.
+    func setState(_ state: PromotionState, detail: String?, of id: String, now: Date) async throws
+    /// Appends a step to a promotion.
+    func appendStep(_ step: PromotionStep, to id: String) async throws
+    /// The current ledger entry of every (model, environment), optionally filtered.
+    func ledger(model: String?, environment: String?) async throws -> [LedgerEntry]
+    /// Every ledger entry ever written for (model, environment), newest first: the history rollback reads.
+    func ledgerHistory(model: String, environment: String) async throws -> [LedgerEntry]
+    /// Writes an entry; it becomes the current one for its (model, environment).
+    func record(_ entry: LedgerEntry) async throws
+    /// Appends to the audit log.
+    func audit(_ entry: AuditEntry) async throws
+    /// The audit log, newest first.
+    func auditLog(model: String?, limit: Int) async throws -> [AuditEntry]
+}

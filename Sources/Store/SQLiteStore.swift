@@ -1,0 +1,294 @@
+public import Foundation
+internal import GRDB
+public import Promotion
+
+/// The ``PromotionStore`` on SQLite through GRDB. SQL is kept portable (plain tables, no SQLite-only types) so a
+/// PostgreSQL store can share the schema later.
+public final class SQLiteStore: PromotionStore, Sendable {
+    private let writer: any DatabaseWriter
+    /// Where the database lives (":memory:" for an in-memory store).
+    public let location: String
+
+    /// Opens (creating and migrating as needed) the database at `path`; `nil` keeps it in memory (tests).
+    public init(path: String?) throws(StoreError) {
+        do {
+            if let path {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty {
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                }
+                var config = Configuration()
+                config.busyMode = .timeout(10)
+                writer = try DatabasePool(path: path, configuration: config)
+                location = path
+            } else {
+                writer = try DatabaseQueue()
+                location = ":memory:"
+            }
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw StoreError(operation: "open \(path ?? ":memory:")", underlying: error)
+        }
+    }
+
+    /// The schema, one migration per change; never edit a shipped migration.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE promotion (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    model TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    request TEXT NOT NULL,
+                    origin TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    detail TEXT,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX promotion_by_model ON promotion(model, created_at);
+                CREATE INDEX promotion_by_state ON promotion(state, created_at);
+                CREATE TABLE promotion_step (
+                    id INTEGER PRIMARY KEY,
+                    promotion_id TEXT NOT NULL REFERENCES promotion(id),
+                    environment TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    commit_id TEXT,
+                    pr_number INTEGER,
+                    pr_url TEXT,
+                    detail TEXT,
+                    at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX step_by_promotion ON promotion_step(promotion_id, id);
+                CREATE TABLE ledger (
+                    id INTEGER PRIMARY KEY,
+                    model TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    uri TEXT NOT NULL,
+                    metrics TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    commit_id TEXT,
+                    pr_number INTEGER,
+                    pr_url TEXT,
+                    promotion_id TEXT,
+                    recorded_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX ledger_by_key ON ledger(model, environment, id);
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at DOUBLE PRECISION NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    model TEXT,
+                    environment TEXT,
+                    promotion_id TEXT,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_model ON audit(model, id);
+                """)
+        }
+        return migrator
+    }
+
+    public func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool) {
+        let json = try Self.encode(request)
+        return try await write("admit \(request.model)@\(request.version)") { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
+                return (try Self.promotion(row, db), false)
+            }
+            let id = Self.newID(now: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO promotion (id, idempotency_key, model, version, request, origin, state, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, request.idempotencyKey, request.model, request.version, json, origin,
+                            PromotionState.queued.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return (PromotionRecord(id: id, request: request, origin: origin, state: .queued, createdAt: now, updatedAt: now), true)
+        }
+    }
+
+    public func promotion(id: String) async throws -> PromotionRecord? {
+        try await read("read promotion \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE id = ?", arguments: [id]).map { try Self.promotion($0, db) }
+        }
+    }
+
+    public func promotions(model: String?, limit: Int) async throws -> [PromotionRecord] {
+        try await read("list promotions") { db in
+            let rows: [Row]
+            if let model {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM promotion WHERE model = ? ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [model, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM promotion ORDER BY created_at DESC, id DESC LIMIT ?", arguments: [limit])
+            }
+            return try rows.map { try Self.promotion($0, db) }
+        }
+    }
+
+    public func promotions(in states: Set<PromotionState>, limit: Int) async throws -> [PromotionRecord] {
+        guard !states.isEmpty else { return [] }
+        return try await read("list promotions by state") { db in
+            let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
+            var arguments = StatementArguments(states.map(\.rawValue).sorted())
+            arguments += [limit]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM promotion WHERE state IN (\(marks)) ORDER BY created_at, id LIMIT ?", arguments: arguments)
+            return try rows.map { try Self.promotion($0, db) }
+        }
+    }
+
+    public func setState(_ state: PromotionState, detail: String?, of id: String, now: Date) async throws {
+        try await write("set state of \(id)") { db in
+            try db.execute(
+                sql: "UPDATE promotion SET state = ?, detail = ?, updated_at = ? WHERE id = ?",
+                arguments: [state.rawValue, detail, now.timeIntervalSince1970, id])
+            guard db.changesCount == 1 else { throw StoreError(operation: "set state of \(id)", message: "no such promotion") }
+        }
+    }
+
+    public func appendStep(_ step: PromotionStep, to id: String) async throws {
+        try await write("append step to \(id)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO promotion_step (promotion_id, environment, action, commit_id, pr_number, pr_url, detail, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, step.environment, step.action.rawValue, step.commit, step.pullRequestNumber,
+                            step.pullRequestURL, step.detail, step.at.timeIntervalSince1970])
+            try db.execute(sql: "UPDATE promotion SET updated_at = ? WHERE id = ?", arguments: [step.at.timeIntervalSince1970, id])
+        }
+    }
+
+    public func ledger(model: String?, environment: String?) async throws -> [LedgerEntry] {
+        try await read("read ledger") { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let model { conditions.append("model = ?"); arguments += [model] }
+            if let environment { conditions.append("environment = ?"); arguments += [environment] }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // The newest entry of each (model, environment, status): the live version and any open proposal.
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT l.* FROM ledger l
+                JOIN (SELECT MAX(id) AS id FROM ledger \(filter) GROUP BY model, environment, status) newest ON newest.id = l.id
+                ORDER BY l.model, l.environment, l.id
+                """, arguments: arguments)
+            let entries = try rows.map(Self.ledgerEntry)
+            // A proposal or withdrawal older than the live entry no longer matters.
+            var liveID: [String: Int64] = [:]
+            for (row, entry) in zip(rows, entries) where entry.status == .live {
+                liveID[entry.model + "\u{0}" + entry.environment] = row["id"]
+            }
+            return zip(rows, entries).compactMap { row, entry in
+                guard entry.status != .live, let live = liveID[entry.model + "\u{0}" + entry.environment] else { return entry }
+                let id: Int64 = row["id"]
+                return id > live ? entry : nil
+            }
+        }
+    }
+
+    public func ledgerHistory(model: String, environment: String) async throws -> [LedgerEntry] {
+        try await read("read ledger history") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM ledger WHERE model = ? AND environment = ? ORDER BY id DESC",
+                arguments: [model, environment]
+            ).map(Self.ledgerEntry)
+        }
+    }
+
+    public func record(_ entry: LedgerEntry) async throws {
+        let metrics = try Self.encode(entry.metrics)
+        try await write("record ledger \(entry.model)/\(entry.environment)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO ledger (model, environment, version, uri, metrics, status, commit_id, pr_number, pr_url, promotion_id, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [entry.model, entry.environment, entry.version, entry.uri, metrics, entry.status.rawValue,
+                            entry.commit, entry.pullRequestNumber, entry.pullRequestURL, entry.promotionID,
+                            entry.recordedAt.timeIntervalSince1970])
+        }
+    }
+
+    public func audit(_ entry: AuditEntry) async throws {
+        try await write("append audit") { db in
+            try db.execute(
+                sql: "INSERT INTO audit (at, actor, action, model, environment, promotion_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.model, entry.environment,
+                            entry.promotionID, entry.detail])
+        }
+    }
+
+    public func auditLog(model: String?, limit: Int) async throws -> [AuditEntry] {
+        try await read("read audit log") { db in
+            let rows: [Row]
+            if let model {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM audit WHERE model = ? ORDER BY id DESC LIMIT ?", arguments: [model, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit])
+            }
+            return rows.map { row in
+                AuditEntry(
+                    at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],
+                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"])
+            }
+        }
+    }
+
+    // MARK: - Mapping
+
+    private static func promotion(_ row: Row, _ db: Database) throws -> PromotionRecord {
+        let id: String = row["id"]
+        let requestJSON: String = row["request"]
+        let request = try JSONDecoder().decode(ReleaseRequest.self, from: Data(requestJSON.utf8))
+        let steps = try Row.fetchAll(db, sql: "SELECT * FROM promotion_step WHERE promotion_id = ? ORDER BY id", arguments: [id]).map { s in
+            PromotionStep(
+                environment: s["environment"], action: PromotionStep.Action(rawValue: s["action"]) ?? .failed,
+                commit: s["commit_id"], pullRequestNumber: s["pr_number"], pullRequestURL: s["pr_url"], detail: s["detail"],
+                at: Date(timeIntervalSince1970: s["at"]))
+        }
+        return PromotionRecord(
+            id: id, request: request, origin: row["origin"], state: PromotionState(rawValue: row["state"]) ?? .failed,
+            detail: row["detail"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), steps: steps)
+    }
+
+    private static func ledgerEntry(_ row: Row) throws -> LedgerEntry {
+        let metricsJSON: String = row["metrics"]
+        return LedgerEntry(
+            model: row["model"], environment: row["environment"], version: row["version"], uri: row["uri"],
+            metrics: try JSONDecoder().decode([String: Double].self, from: Data(metricsJSON.utf8)),
+            status: LedgerEntry.Status(rawValue: row["status"]) ?? .withdrawn, commit: row["commit_id"],
+            pullRequestNumber: row["pr_number"], pullRequestURL: row["pr_url"], promotionID: row["promotion_id"],
+            recordedAt: Date(timeIntervalSince1970: row["recorded_at"]))
+    }
+
+    private static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Time-ordered, unique ids: `p-<millis base36>-<random>`.
+    private static func newID(now: Date) -> String {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let random = UInt64.random(in: 0..<(36 * 36 * 36 * 36 * 36 * 36))
+        let suffix = String(random, radix: 36)
+        return "p-" + String(millis, radix: 36) + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
+    }
+
+    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await writer.read(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(operation: operation, underlying: error)
+        }
+    }
+
+    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await writer.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(operation: operation, underlying: error)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import Promotion
+@testable import Store
+
+@Suite struct SQLiteStoreTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    func request(_ version: String, key: String? = nil) throws -> ReleaseRequest {
+        try ReleaseRequest.validated(model: "jukebox", version: version, uri: "gs://models/jukebox/\(version)", metrics: ["accuracy": 0.9], idempotencyKey: key)
+    }
+
+    @Test func admitIsIdempotentOnTheKey() async throws {
+        let store = try SQLiteStore(path: nil)
+        let first = try await store.admit(try request("1.4.2"), origin: "cli", now: t0)
+        let again = try await store.admit(try request("1.4.2"), origin: "api", now: t0.addingTimeInterval(5))
+        #expect(first.created && !again.created)
+        #expect(again.record.id == first.record.id)
+        #expect(again.record.origin == "cli")
+        #expect(again.record.request.metrics == ["accuracy": 0.9])
+        let other = try await store.admit(try request("1.4.2", key: "run-42"), origin: "api", now: t0)
+        #expect(other.created && other.record.id != first.record.id)
+    }
+
+    @Test func stepsAndStatesAreKept() async throws {
+        let store = try SQLiteStore(path: nil)
+        let id = try await store.admit(try request("1.4.2"), origin: "cli", now: t0).record.id
+        try await store.appendStep(PromotionStep(environment: "staging", action: .pushed, commit: "abc", at: t0), to: id)
+        try await store.appendStep(PromotionStep(environment: "production", action: .pullRequestOpened, pullRequestNumber: 7,
+                                                 pullRequestURL: "http://forge/pr/7", at: t0), to: id)
+        try await store.setState(.awaitingReview, detail: nil, of: id, now: t0)
+        let record = try #require(try await store.promotion(id: id))
+        #expect(record.state == .awaitingReview)
+        #expect(record.steps.map(\.action) == [.pushed, .pullRequestOpened])
+        #expect(record.steps[1].pullRequestNumber == 7)
+        #expect(try await store.promotions(in: [.awaitingReview], limit: 10).map(\.id) == [id])
+        #expect(try await store.promotions(in: [.queued], limit: 10).isEmpty)
+        await #expect(throws: StoreError.self) { try await store.setState(.done, detail: nil, of: "nope", now: t0) }
+    }
+
+    @Test func ledgerKeepsLiveAndNewerProposal() async throws {
+        let store = try SQLiteStore(path: nil)
+        func entry(_ v: String, _ env: String, _ status: LedgerEntry.Status) -> LedgerEntry {
+            LedgerEntry(model: "jukebox", environment: env, version: v, uri: "gs://m/\(v)", status: status, recordedAt: t0)
+        }
+        try await store.record(entry("1.4.1", "production", .live))
+        try await store.record(entry("1.4.2", "production", .proposed))
+        try await store.record(entry("1.4.2", "staging", .live))
+        var current = try await store.ledger(model: "jukebox", environment: nil)
+        #expect(current.map { "\($0.environment):\($0.version):\($0.status.rawValue)" }.sorted() ==
+                ["production:1.4.1:live", "production:1.4.2:proposed", "staging:1.4.2:live"])
+        try await store.record(entry("1.4.2", "production", .live))
+        current = try await store.ledger(model: nil, environment: "production")
+        #expect(current.map(\.version) == ["1.4.2"])
+        #expect(try await store.ledgerHistory(model: "jukebox", environment: "production").map(\.version) == ["1.4.2", "1.4.2", "1.4.1"])
+    }
+
+    @Test func persistsAcrossReopen() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("promote-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state/promote.db").path
+        let id: String
+        do {
+            let store = try SQLiteStore(path: path)
+            id = try await store.admit(try request("2.0.0"), origin: "cli", now: t0).record.id
+            try await store.audit(AuditEntry(at: t0, actor: "cli", action: "pushed", model: "jukebox", detail: "x"))
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.promotion(id: id)?.request.version == "2.0.0")
+        #expect(try await reopened.auditLog(model: "jukebox", limit: 5).map(\.action) == ["pushed"])
+    }
+
+    @Test func locationFollowsConfigThenXDG() throws {
+        #expect(try StoreLocation.path(for: "sqlite:///var/lib/p.db") == "/var/lib/p.db")
+        #expect(try StoreLocation.path(for: nil, environment: ["XDG_STATE_HOME": "/x"]) == "/x/promote/promote.db")
+        #expect(try StoreLocation.path(for: nil, environment: ["HOME": "/home/u"]) == "/home/u/.local/state/promote/promote.db")
+        #expect(throws: StoreError.self) { try StoreLocation.path(for: "mysql://x") }
+    }
+}
