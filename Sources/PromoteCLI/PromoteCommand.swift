@@ -6,7 +6,7 @@ public struct PromoteCommand: AsyncParsableCommand {
         commandName: "promote",
         abstract: "Promote model versions through GitOps environments.",
         version: PromoteVersion.current,
-        subcommands: []
+        subcommands: [SpecCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,72 @@
+public import ArgumentParser
+import YAMLEdit
+
+/// `promote spec set FILE PATH VALUE [--document N] [--in-place]`.
+public struct SpecSetCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Set one scalar of a manifest to a string, changing nothing else.",
+        discussion: """
+            Prints the edited file (or replaces it atomically with --in-place). Every byte besides the target \
+            scalar stays identical; the result is re-parsed and checked. On any refusal (invalid YAML, Helm \
+            template, path not found or ambiguous, non-scalar, anchored or aliased target) it exits 1 with the \
+            reason on stderr and writes nothing.
+            """
+    )
+
+    /// The manifest to edit.
+    @Argument(help: "The manifest file (YAML or JSON).")
+    public var file: String
+
+    /// The path of the scalar.
+    @Argument(help: "The scalar's path, e.g. spec.predictors[name=default].graph.modelUri or images[name=app].newTag.")
+    public var path: String
+
+    /// The new value.
+    @Argument(help: "The new value (always written as a string; quoted when YAML would read it otherwise).")
+    public var value: String
+
+    /// The document, when the path resolves in several.
+    @Option(name: .long, help: "The document index (from 0, as yaml.safe_load_all counts) when the path resolves in several.")
+    public var document: Int?
+
+    /// Replace the file instead of printing.
+    @Flag(name: .long, help: "Replace the file atomically instead of printing the result.")
+    public var inPlace = false
+
+    public init() {}
+
+    public func validate() throws {
+        if let document, document < 0 { throw ValidationError("--document must be 0 or more") }
+        do {
+            _ = try YAMLPath(parsing: path)
+        } catch {
+            throw ValidationError(error.reason)
+        }
+    }
+
+    public func run() throws {
+        let parsedPath: YAMLPath
+        do {
+            parsedPath = try YAMLPath(parsing: path)
+        } catch {
+            throw ValidationError(error.reason)
+        }
+        let bytes = try SpecIO.read(file)
+        let edited: [UInt8]
+        do {
+            edited = try YAMLStream.edit(bytes: bytes, file: file, [ScalarEdit(path: parsedPath, value: value, document: document)])
+        } catch {
+            SpecIO.fail(error.description)
+        }
+        if inPlace {
+            do {
+                try SpecIO.replaceAtomically(file, with: edited)
+            } catch {
+                SpecIO.fail("\(file): \(error)")
+            }
+        } else {
+            SpecIO.writeStandardOutput(edited)
+        }
+    }
+}

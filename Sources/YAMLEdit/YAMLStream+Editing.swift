@@ -1,0 +1,20 @@
+extension YAMLStream {
+    /// Parses bytes that are about to be edited and refuses what must not be: invalid YAML (libyaml's problem and
+    /// position), Helm templates (named as such, even when they break the parse), non-scalar keys.
+    public static func forEditing(bytes: [UInt8], file: String? = nil) throws(YAMLSourceError) -> YAMLStream {
+        let stream: YAMLStream
+        do {
+            stream = try YAMLStream(bytes: bytes, file: file)
+        } catch {
+            throw TemplateDetector.explain(error, bytes: bytes)
+        }
+        try stream.checkEditable()
+        return stream
+    }
+
+    /// Parses `bytes`, applies `edits` and returns the new bytes (see `setting(_:)`), refusing Helm templates and
+    /// invalid YAML with a message that names the file, line and reason.
+    public static func edit(bytes: [UInt8], file: String? = nil, _ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
+        try forEditing(bytes: bytes, file: file).setting(edits)
+    }
+}
