@@ -77,10 +77,10 @@ let package = Package(
             swiftSettings: strict),
 
         // Test infrastructure: loopback git servers, fixture builders.
-        .target(name: "TestSupport", dependencies: [], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Promotion"], swiftSettings: strict),
 
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),

@@ -4,6 +4,11 @@
 /// commit messages, whatever the template says.
 public enum DefaultTemplates {
     /// The file names an override uses, under `templates/`.
+    public static let commitMessageFile = "commit-message.mustache"
+    public static let pullRequestTitleFile = "pr-title.mustache"
+    public static let pullRequestBodyFile = "pr-body.mustache"
+
+    /// The commit message (the first line is the subject).
     public static let commitMessage = """
         {{% CONTENT_TYPE: TEXT}}
         {{verb}} {{model}} {{version}} to {{environment}}
@@ -26,11 +31,13 @@ public enum DefaultTemplates {
         {{/source.pipeline}}
         """
 
+    /// The pull request title (its first non-empty line is used).
     public static let pullRequestTitle = """
         {{% CONTENT_TYPE: TEXT}}
         {{verb}} {{model}} {{#hasPrevious}}{{previousVersion}} → {{/hasPrevious}}{{version}} to {{environment}}
         """
 
+    /// The pull request body (Markdown), ending with hidden machine-readable metadata.
     public static let pullRequestBody = """
         {{% CONTENT_TYPE: TEXT}}
         ## {{verb}} `{{model}}` to {{version}} in {{environment}}

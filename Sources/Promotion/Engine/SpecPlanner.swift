@@ -1,0 +1,187 @@
+public import Foundation
+internal import YAMLEdit
+
+/// Plans the edit of one model's spec in one environment: pure, from a repository snapshot.
+///
+/// Where the version goes: the `set:` templates of a Helm-values layout, else the explicit `field:`, else by
+/// convention the one model URI location in the file (or the one named after the model). The edit is a minimal
+/// splice (``YAMLEdit``); a spec that cannot be edited safely is refused, never rewritten.
+public enum SpecPlanner {
+    /// The plan, or nil when the spec already holds the version.
+    public static func plan(
+        snapshot: any RepositorySnapshot, config: PromoteConfig, environment env: EnvironmentSettings, request: ReleaseRequest
+    ) throws(PromotionError) -> SpecPlan? {
+        let path = config.specPath(model: request.model, environment: env)
+        let settings = config.model(request.model)
+        let entry: TreeEntry
+        do { entry = try snapshot.entry(at: path) } catch {
+            throw PromotionError(.transport, environment: env.name, "cannot read \(path): \(error)")
+        }
+        switch entry {
+        case .file(let data):
+            let bytes = Array(data)
+            guard let edited = try edit(bytes, path: path, settings: settings, request: request, env: env) else { return nil }
+            return SpecPlan(path: path, old: data, new: Data(edited.bytes), previousValue: edited.previous, onboardedFrom: nil)
+        case .missing:
+            guard let template = settings.template else {
+                throw PromotionError(
+                    .unknownModel, environment: env.name,
+                    "unknown model '\(request.model)': there is no spec at \(path), and promote.yaml does not declare it with a "
+                        + "template (models: {\(request.model): {template: seldon-deployment.yaml}}). Check the name for a typo.")
+            }
+            guard let text = try Self.template(template, in: snapshot, environment: env.name) else {
+                throw PromotionError(.specRefused, environment: env.name, "onboarding template templates/\(template) does not exist")
+            }
+            let rendered = Array(render(template: text, request: request, env: env).utf8)
+            let bytes = try edit(rendered, path: path, settings: settings, request: request, env: env)?.bytes ?? rendered
+            return SpecPlan(path: path, old: nil, new: Data(bytes), previousValue: nil, onboardedFrom: template)
+        case .symlink(let target):
+            throw PromotionError(.specRefused, environment: env.name, "\(path) is a symbolic link (to \(target)); Promote does not edit through links")
+        case .submodule:
+            throw PromotionError(.specRefused, environment: env.name, "\(path) is inside a submodule; edit the submodule's own repository")
+        case .directory:
+            throw PromotionError(.specRefused, environment: env.name, "\(path) is a directory, not a spec file")
+        }
+    }
+
+    /// A template from the repository's `templates/` folder, or nil when it has none of that name.
+    public static func template(_ name: String, in snapshot: any RepositorySnapshot, environment: String? = nil) throws(PromotionError) -> String? {
+        let path = "templates/\(name)"
+        let entry: TreeEntry
+        do { entry = try snapshot.entry(at: path) } catch {
+            throw PromotionError(.transport, environment: environment, "cannot read \(path): \(error)")
+        }
+        switch entry {
+        case .file(let data): return String(decoding: data, as: UTF8.self)
+        case .missing: return nil
+        default: throw PromotionError(.specRefused, environment: environment, "\(path) is not a regular file")
+        }
+    }
+
+    /// The version a location's value most likely names: the last path segment of a URI, the tag of an image,
+    /// else the value itself.
+    public static func versionGuess(from value: String) -> String {
+        var text = Substring(value)
+        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<query] }
+        while text.hasSuffix("/") { text = text.dropLast() }
+        if let slash = text.lastIndex(of: "/") { text = text[text.index(after: slash)...] }
+        if let at = text.firstIndex(of: "@") { text = text[..<at] }
+        if let colon = text.lastIndex(of: ":"), !value.contains("://") || text != Substring(value) { text = text[text.index(after: colon)...] }
+        return text.isEmpty ? value : String(text)
+    }
+
+    /// Replaces `{{model}}`, `{{version}}`, `{{uri}}`, `{{env}}` (spaces inside the braces allowed).
+    static func render(template: String, request: ReleaseRequest, env: EnvironmentSettings) -> String {
+        var out = template
+        for (name, value) in [("model", request.model), ("version", request.version), ("uri", request.uri), ("env", env.name)] {
+            out = out.replacingOccurrences(of: "{{\(name)}}", with: value).replacingOccurrences(of: "{{ \(name) }}", with: value)
+        }
+        return out
+    }
+
+    /// The edited bytes and the value the main location held, or nil when every location already holds its value.
+    static func edit(
+        _ bytes: [UInt8], path: String, settings: ModelSettings, request: ReleaseRequest, env: EnvironmentSettings
+    ) throws(PromotionError) -> (bytes: [UInt8], previous: String?)? {
+        func refused(_ error: YAMLSourceError) -> PromotionError {
+            PromotionError(.specRefused, environment: env.name, "\(error)")
+        }
+        let stream: YAMLStream
+        do { stream = try YAMLStream.forEditing(bytes: bytes, file: path) } catch { throw refused(error) }
+        let targets = try targets(in: stream, path: path, settings: settings, request: request, env: env)
+        var edits: [ScalarEdit] = []
+        var previous: String?
+        for (index, target) in targets.enumerated() {
+            let current: String?
+            do { current = try stream.locate(target.path, document: target.document).node.scalar } catch { throw refused(error) }
+            if index == 0 { previous = current }
+            if current != target.value || stream.locateIsNull(target.path, document: target.document) {
+                edits.append(ScalarEdit(path: target.path, value: target.value, document: target.document))
+            }
+        }
+        guard !edits.isEmpty else { return nil }
+        do { return (try stream.setting(edits), previous) } catch { throw refused(error) }
+    }
+
+    struct Target {
+        var path: YAMLPath
+        var document: Int?
+        var value: String
+    }
+
+    /// Where the values go, main location first.
+    static func targets(
+        in stream: YAMLStream, path: String, settings: ModelSettings, request: ReleaseRequest, env: EnvironmentSettings
+    ) throws(PromotionError) -> [Target] {
+        let placeholders = ["model": request.model, "version": request.version, "uri": request.uri, "env": env.name]
+        func parse(_ text: String, key: String) throws(PromotionError) -> YAMLPath {
+            do { return try YAMLPath(parsing: text) } catch {
+                throw PromotionError(.notAllowed, environment: env.name, "models.\(request.model).\(key): '\(text)' is not a valid path: \(error.reason)")
+            }
+        }
+        if !settings.set.isEmpty {
+            var targets: [Target] = []
+            for (text, template) in settings.set {
+                targets.append(Target(path: try parse(text, key: "set"), document: nil, value: template.replacingPlaceholders(placeholders)))
+            }
+            // The location that names the version (or the URI) first, so that it is the one reported as previous.
+            return targets.sorted { a, b in
+                let rank: (Target) -> Int = { t in
+                    let template = settings.set.first { $0.path == t.path.description }?.template ?? ""
+                    return template.contains("{version}") ? 0 : template.contains("{uri}") ? 1 : 2
+                }
+                return rank(a) < rank(b)
+            }
+        }
+        let locations = ManifestScanner.locations(in: stream)
+        if let field = settings.field {
+            let fieldPath = try parse(field, key: "field")
+            let type = locations.first { $0.path == fieldPath || $0.indexPath == fieldPath }?.type
+            return [Target(path: fieldPath, document: nil, value: value(for: type, current: locations.first { $0.path == fieldPath }?.text, request: request))]
+        }
+        let uris = locations.filter(\.type.holdsURI)
+        let chosen: ModelLocation
+        if uris.count == 1 {
+            chosen = uris[0]
+        } else {
+            let named = uris.filter { $0.names.last == request.model }
+            let inNamedDocument = uris.filter { $0.name == request.model }
+            if named.count == 1 {
+                chosen = named[0]
+            } else if inNamedDocument.count == 1 {
+                chosen = inNamedDocument[0]
+            } else if uris.isEmpty {
+                throw PromotionError(
+                    .specRefused, environment: env.name,
+                    "\(path) has no model URI location (modelUri, storageUri); set models.\(request.model).field (or set:) in promote.yaml")
+            } else {
+                let list = uris.map { "\($0.path) (document \($0.document))" }.joined(separator: ", ")
+                throw PromotionError(
+                    .specRefused, environment: env.name,
+                    "\(path) has \(uris.count) model locations and none is named after \(request.model): \(list); "
+                        + "set models.\(request.model).field to one of them")
+            }
+        }
+        return [Target(path: chosen.path, document: chosen.document, value: request.uri)]
+    }
+
+    /// What to write at a location of `type`: the URI, the version (tags), or the image with its tag replaced.
+    static func value(for type: ModelLocationType?, current: String?, request: ReleaseRequest) -> String {
+        guard let type else { return request.uri }
+        if type.holdsVersion { return request.version }
+        if type.holdsImageReference, let current {
+            var name = Substring(current)
+            if let at = name.firstIndex(of: "@") { name = name[..<at] }
+            if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
+            return "\(name):\(request.version)"
+        }
+        return request.uri
+    }
+}
+
+extension YAMLStream {
+    /// Whether the node at `path` is a null (an empty `key:` must be written even when the "value" text matches).
+    func locateIsNull(_ path: YAMLPath, document: Int?) -> Bool {
+        (try? locate(path, document: document).node.isNull) ?? false
+    }
+}

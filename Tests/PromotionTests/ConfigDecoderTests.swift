@@ -1,0 +1,135 @@
+import Testing
+@testable import Promotion
+
+@Suite struct ConfigDecoderTests {
+    /// DESIGN.md section 3, verbatim.
+    static let designExample = """
+        repository:
+          url: https://github.com/acme/mlops-gitops.git   # https://, http:// (loopback only), ssh://, git://, file://
+          branch: main
+          credentials: { usernameEnv: PROMOTE_GIT_USER, passwordEnv: PROMOTE_GIT_TOKEN }   # or { sshKeyFile: ..., knownHostsFile: ... }
+        forge:
+          type: github            # github | gitlab | gitea | bitbucket | none
+          api: https://api.github.com   # the API base URL, version path included: https://gitlab.example/api/v4,
+                                        # https://gitea.example/api/v1, https://api.bitbucket.org/2.0
+          project: acme/mlops-gitops
+          tokenEnv: PROMOTE_FORGE_TOKEN
+          webhookSecretEnv: PROMOTE_FORGE_WEBHOOK_SECRET   # verifies the forge's own webhooks (merge, close)
+        commit:
+          author: { name: promote-bot, email: promote-bot@example.com }
+        environments:             # in promotion order; or `environmentsDir: environments/` with one file per environment
+          - name: staging
+            path: environments/staging/{model}.yaml
+            mode: push
+            drift: repair         # report | repair | enforce
+          - name: production
+            path: environments/production/{model}.yaml
+            mode: pull-request
+            repository: { url: https://github.com/acme/mlops-gitops-prod.git, branch: main }   # optional: its own repo
+            labels: [promotion]
+            reviewers: [ml-leads]
+            drift: report
+            gates: { accuracy: ">= production - 0.01", latency_p99_ms: "<= 250" }   # optional metric gates
+        models:                   # optional per-model overrides
+          jukebox: { field: "spec.predictors[name=default].graph.modelUri", allowedUris: ["gs://models/jukebox/"] }
+          music:                  # a Helm-values layout where the chart builds the URI (the seeds' model-deployments/<env>/<model>/config.yaml)
+            path: model-deployments/{env}/{model}/config.yaml
+            set: { version: "{version}", image_namespace: "{env}-models" }   # path -> template of {model} {version} {uri} {env}
+        service:                  # `promote serve`
+          listen: 127.0.0.1:8080
+          state: sqlite:///var/lib/promote/promote.db   # default: $XDG_STATE_HOME/promote/promote.db; or postgres://...
+          intake:
+            secretsEnv: [PROMOTE_INTAKE_SECRET]          # Standard Webhooks secrets (whsec_...), several for rotation
+            tokensEnv: [PROMOTE_INTAKE_TOKEN]            # or bearer tokens
+          mlflow: { url: http://mlflow:5000, secretEnv: PROMOTE_MLFLOW_SECRET, aliases: { champion: production } }
+          reconcile: { every: 10m }
+        """
+
+    func decode(_ text: String, environmentFiles: [ConfigDecoder.File] = []) throws(ConfigError) -> PromoteConfig {
+        try ConfigDecoder.decode(yaml: .init(name: "promote.yaml", bytes: Array(text.utf8)), environmentFiles: environmentFiles)
+    }
+
+    func problems(_ text: String) -> [String] {
+        do {
+            _ = try decode(text)
+            return []
+        } catch { return error.problems.map(\.description) }
+    }
+
+    @Test func theDesignExampleDecodes() throws {
+        let config = try decode(Self.designExample)
+        #expect(config.environments.map(\.name) == ["staging", "production"])
+        let production = try #require(config.environment(named: "production"))
+        #expect(production.mode == .pullRequest)
+        #expect(production.repository.url == "https://github.com/acme/mlops-gitops-prod.git")
+        #expect(production.repository.credentials == .userPassword(usernameEnv: "PROMOTE_GIT_USER", passwordEnv: "PROMOTE_GIT_TOKEN"))
+        #expect(production.forge.project == "acme/mlops-gitops")
+        #expect(production.gates.map(\.metric).sorted() == ["accuracy", "latency_p99_ms"])
+        #expect(config.environment(named: "staging")?.drift == .repair)
+        #expect(config.model("music").set.map(\.path) == ["version", "image_namespace"])
+        #expect(config.specPath(model: "music", environment: production) == "model-deployments/production/music/config.yaml")
+        #expect(config.service.reconcileEvery == 600)
+        #expect(config.service.mlflow?.aliases == ["champion": "production"])
+        #expect(config.defaultPath.map(\.name) == ["staging", "production"])
+    }
+
+    @Test func unknownKeysAreNamedWithASuggestion() {
+        let found = problems("repository: {url: file:///r.git}\nenviroments: []\n")
+        #expect(found.contains("promote.yaml:2: enviroments: unknown key (did you mean 'environments'?)"))
+        #expect(found.contains { $0.contains("environments: is required") })
+    }
+
+    @Test func pullRequestEnvironmentNeedsAForge() {
+        let found = problems("repository: {url: file:///r.git}\nenvironments:\n  - {name: production, mode: pull-request}\n")
+        #expect(found.count == 1)
+        #expect(found.first?.contains("mode is pull-request but no forge is configured") == true)
+    }
+
+    @Test func everyMistakeIsReportedWithItsLine() {
+        let text = """
+            repository:
+              url: https://user:secret@example.com/r.git
+            forge: {type: gitlabb}
+            environments:
+              - name: Staging
+                path: /abs/{model}.yaml
+                mode: pushh
+                gates: {accuracy: "=> 1"}
+            """
+        let found = problems(text)
+        #expect(found.contains { $0.hasPrefix("promote.yaml:2: repository.url:") && $0.contains("must not contain a password") })
+        #expect(found.contains { $0.contains("forge.type: 'gitlabb' is not one of") })
+        #expect(found.contains { $0.contains("environments[0].name: 'Staging' must be lowercase") })
+        #expect(found.contains { $0.contains("environments[0].path: must be relative") })
+        #expect(found.contains { $0.contains("environments[0].mode: 'pushh' is not one of push, pull-request") })
+        #expect(found.contains { $0.contains("gates.accuracy: must start with") })
+        #expect(!found.joined().contains("secret"), "the password never appears in a message")
+    }
+
+    @Test func plainHTTPOnlyOnLoopback() {
+        #expect(problems("repository: {url: 'http://127.0.0.1:8080/r.git'}\nenvironments: [{name: s}]\n").isEmpty)
+        #expect(problems("repository: {url: 'http://git.example/r.git'}\nenvironments: [{name: s}]\n").first?.contains("loopback") == true)
+    }
+
+    @Test func environmentsDirTakesOneFilePerEnvironment() throws {
+        let main = "repository: {url: file:///r.git}\nforge: {type: gitea, api: 'http://127.0.0.1:3000/api/v1', project: a/b, tokenEnv: T}\nenvironmentsDir: environments/\n"
+        #expect(try ConfigDecoder.environmentsDir(of: .init(name: "promote.yaml", bytes: Array(main.utf8))) == "environments/")
+        let config = try decode(main, environmentFiles: [
+            .init(name: "environments/1-staging.yaml", bytes: Array("name: staging\nmode: push\n".utf8)),
+            .init(name: "environments/2-production.yaml", bytes: Array("name: production\nmode: pull-request\nrepository: {branch: release}\n".utf8)),
+        ])
+        #expect(config.environments.map(\.name) == ["staging", "production"])
+        #expect(config.environment(named: "production")?.repository.branch == "release")
+        #expect(config.environment(named: "production")?.repository.url == "file:///r.git")
+    }
+
+    @Test func invalidYAMLAndDuplicateKeysAreRefused() {
+        #expect(problems("repository: [\n").first?.contains("is not valid YAML") == true)
+        #expect(problems("repository: {url: file:///a}\nrepository: {url: file:///b}\n").first?.contains("appears twice") == true)
+    }
+
+    @Test func redactsUserInfo() {
+        #expect(redactUserInfo("https://u:t@h/x") == "https://***@h/x")
+        #expect(redactUserInfo("https://h/x@y") == "https://h/x@y")
+    }
+}
