@@ -44,7 +44,7 @@ import TestSupport
             set: {version: "{version}", image_namespace: "{env}-models"}
         """
 
-    struct World {
+    struct World: @unchecked Sendable {
         let repo: MemoryRepository
         let forge: MemoryForge
         let store: SQLiteStore

@@ -1,0 +1,210 @@
+public import Foundation
+
+/// Keeps the repository true to what was promoted: compares, for every model and environment, what the ledger
+/// says with the environment's branch and the promotion pull requests, reports every difference, and repairs what
+/// the environment's drift policy allows. Repairs go through the same engine as releases (fast-forward commits
+/// with provenance trailers; pull requests for pull-request environments), so a second run finds nothing to repair.
+public struct Reconciler: Sendable {
+    public let engine: PromotionEngine
+
+    public init(engine: PromotionEngine) { self.engine = engine }
+
+    var config: PromoteConfig { engine.config }
+    var store: any PromotionStore { engine.store }
+
+    /// One reconciliation pass. With `dryRun`, nothing is written anywhere.
+    public func run(dryRun: Bool = false) async throws -> [DriftFinding] {
+        let ledger = try await store.ledger(model: nil, environment: nil)
+        var findings: [DriftFinding] = []
+        var fetched = Set<String>()
+        for env in config.environments {
+            let repo = try engine.repository(env.repository)
+            if fetched.insert(env.repository.url).inserted { try await repo.fetch() }
+            let entries = ledger.filter { $0.environment == env.name }
+            for model in Set(entries.map(\.model)).sorted() {
+                let live = entries.first { $0.model == model && $0.status == .live }
+                let proposed = entries.first { $0.model == model && $0.status == .proposed }
+                if let live {
+                    findings += try await checkSpec(model: model, env: env, live: live, repo: repo, dryRun: dryRun)
+                }
+                if let proposed, env.mode == .pullRequest {
+                    findings += try await checkPullRequest(model: model, env: env, proposed: proposed, live: live, repo: repo, dryRun: dryRun)
+                }
+            }
+            if env.mode == .pullRequest {
+                // Read the ledger again: the repairs above may have opened new pull requests.
+                let current = try await store.ledger(model: nil, environment: env.name)
+                findings += try await closeStalePullRequests(env: env, ledger: current, dryRun: dryRun)
+            }
+        }
+        if !dryRun {
+            for finding in findings {
+                try await store.audit(AuditEntry(
+                    at: engine.now(), actor: "reconciler", action: "\(finding.action.rawValue):\(finding.kind.rawValue)",
+                    model: finding.model, environment: finding.environment,
+                    detail: "expected \(finding.expected), found \(finding.actual)" + (finding.detail.map { "; \($0)" } ?? "")))
+            }
+        }
+        return findings
+    }
+
+    // MARK: - The environment's branch
+
+    func checkSpec(model: String, env: EnvironmentSettings, live: LedgerEntry, repo: any GitOpsRepository, dryRun: Bool) async throws -> [DriftFinding] {
+        guard let snapshot = try await repo.snapshot(of: env.repository.branch) else { return [] }
+        let wanted = try request(for: live, env: env)
+        var kind = DriftFinding.Kind.specMissing
+        var actual = "no spec at \(config.specPath(model: model, environment: env))"
+        do {
+            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: wanted) else { return [] }
+            if plan.old == nil {
+                kind = .specMissing
+                actual = "no spec at \(plan.path)"
+            } else {
+                actual = plan.previousValue ?? "(empty)"
+                let earlier = try await store.ledgerHistory(model: model, environment: env.name)
+                    .filter { $0.status == .live && $0.version != live.version }
+                kind = earlier.contains { $0.uri == actual || $0.version == actual } ? .behind : .manualEdit
+            }
+        } catch let error as PromotionError where error.kind == .unknownModel {
+            // The spec is gone and there is no template: spec-missing, as initialised.
+        }
+        let allowed: Bool
+        switch (kind, env.drift) {
+        case (_, .report): allowed = false
+        case (.manualEdit, .repair): allowed = false
+        case (.specMissing, _): allowed = config.model(model).template != nil && env.drift != .report
+        default: allowed = true
+        }
+        var finding = DriftFinding(
+            model: model, environment: env.name, kind: kind, expected: live.version, actual: actual,
+            action: allowed ? (dryRun ? .none : .repaired) : .reported)
+        if !allowed {
+            finding.detail = kind == .manualEdit
+                ? "a person changed it; drift: enforce would restore \(live.version)"
+                : kind == .specMissing && config.model(model).template == nil ? "no template to re-create it from" : "drift: \(env.drift.rawValue)"
+        } else if !dryRun {
+            let report = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
+            finding.detail = report.record.steps.last.map { "\($0.action.rawValue) \($0.pullRequestURL ?? $0.commit ?? "")" }
+        }
+        return [finding]
+    }
+
+    // MARK: - The promotion pull request
+
+    func checkPullRequest(
+        model: String, env: EnvironmentSettings, proposed: LedgerEntry, live: LedgerEntry?, repo: any GitOpsRepository, dryRun: Bool
+    ) async throws -> [DriftFinding] {
+        guard let number = proposed.pullRequestNumber else { return [] }
+        let forge = try engine.forge(env)
+        let pr = try await forge.pullRequest(number: number)
+        let mayRepair = env.drift != .report
+        func finding(_ kind: DriftFinding.Kind, actual: String, detail: String? = nil) -> DriftFinding {
+            DriftFinding(
+                model: model, environment: env.name, kind: kind, expected: proposed.version, actual: actual,
+                action: mayRepair ? (dryRun ? .none : .repaired) : .reported, detail: detail ?? pr.url)
+        }
+        switch pr.state {
+        case .merged:
+            var result = finding(.mergeUnrecorded, actual: "merged \(pr.url)")
+            guard mayRepair, !dryRun else { return [result] }
+            try await recordMerge(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
+            result.detail = "recorded \(proposed.version) as live from \(pr.mergeCommitSHA ?? pr.url)"
+            return [result]
+        case .closed:
+            var result = finding(.pullRequestClosed, actual: "closed \(pr.url)")
+            guard mayRepair, !dryRun else { return [result] }
+            let report = try await engine.release(try request(for: proposed, env: env), options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
+            result.detail = "re-opened as \(report.record.steps.last?.pullRequestURL ?? "a new pull request")"
+            return [result]
+        case .open:
+            let bot = env.botBranch(for: model)
+            let metadataVersion = ReviewContext.metadata(inBody: pr.body)?["version"]
+            let botSnapshot = try await repo.snapshot(of: bot)
+            let wanted = try request(for: proposed, env: env)
+            let branchHolds = try botSnapshot.map { try SpecPlanner.plan(snapshot: $0, config: config, environment: env, request: wanted) == nil } ?? false
+            if metadataVersion != proposed.version || !branchHolds {
+                var result = finding(.pullRequestOutdated, actual: metadataVersion ?? "unknown")
+                if mayRepair, !dryRun {
+                    _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
+                    result.detail = "updated \(pr.url) to \(proposed.version)"
+                }
+                return [result]
+            }
+            // Behind base: the base branch changed the spec since the bot's branch was built, so merging would undo
+            // that change (or the forge reports a conflict). Unrelated commits on the base are not drift.
+            if let baseSnapshot = try await repo.snapshot(of: env.repository.branch), let botSnapshot {
+                let onBase = try SpecPlanner.plan(snapshot: baseSnapshot, config: config, environment: env, request: wanted)
+                let path = config.specPath(model: model, environment: env)
+                let botFile: Data? = if case .file(let data) = try botSnapshot.entry(at: path) { data } else { nil }
+                if pr.mergeable == false || (onBase != nil && onBase?.new != botFile) {
+                    var result = finding(
+                        .pullRequestBehindBase,
+                        actual: pr.mergeable == false ? "conflicts with \(env.repository.branch)" : "\(path) changed on \(env.repository.branch)")
+                    if mayRepair, !dryRun {
+                        try await rebuild(model: model, env: env, proposed: proposed, repo: repo)
+                        result.detail = "rebuilt \(bot) on \(env.repository.branch)"
+                    }
+                    return [result]
+                }
+            }
+            return []
+        }
+    }
+
+    /// Records a merged pull request: the version is live, the promotion done, the bot's branch gone.
+    func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
+        try await store.record(LedgerEntry(
+            model: model, environment: env.name, version: proposed.version, uri: proposed.uri, metrics: proposed.metrics,
+            status: .live, commit: pr.mergeCommitSHA, pullRequestNumber: pr.number, pullRequestURL: pr.url,
+            promotionID: proposed.promotionID, recordedAt: engine.now()))
+        if let id = proposed.promotionID { try await store.setState(.done, detail: "merged \(pr.url)", of: id, now: engine.now()) }
+        try? await forge.deleteBranch(env.botBranch(for: model))
+    }
+
+    /// Re-creates the bot's branch on the base tip (force with lease: the bot owns it).
+    func rebuild(model: String, env: EnvironmentSettings, proposed: LedgerEntry, repo: any GitOpsRepository) async throws {
+        let wanted = try request(for: proposed, env: env)
+        let config = self.config, promotionID = proposed.promotionID
+        _ = try await repo.update(branch: env.botBranch(for: model), base: env.repository.branch, policy: .forceWithLease) { snapshot in
+            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: wanted) else { return nil }
+            let review = ReviewContext(
+                request: wanted, environment: env.name, files: [.init(path: plan.path, diff: plan.diff)], promotionID: promotionID)
+            return CommitRequest(message: try review.commitMessage(), changes: [plan.path: plan.new], author: config.author)
+        }
+    }
+
+    /// Open bot pull requests the ledger no longer wants (their model has nothing proposed in this environment).
+    func closeStalePullRequests(env: EnvironmentSettings, ledger: [LedgerEntry], dryRun: Bool) async throws -> [DriftFinding] {
+        let forge = try engine.forge(env)
+        let prefix = "promote/\(env.name)/"
+        var findings: [DriftFinding] = []
+        for pr in try await forge.listOpenPullRequests(headPrefix: prefix) where pr.base == env.repository.branch {
+            let model = String(pr.head.dropFirst(prefix.count))
+            let wanted = ledger.first { $0.model == model && $0.status == .proposed && $0.pullRequestNumber == pr.number }
+            guard wanted == nil else { continue }
+            let live = ledger.first { $0.model == model && $0.status == .live }
+            let proposedVersion = ReviewContext.metadata(inBody: pr.body)?["version"] ?? "unknown"
+            var finding = DriftFinding(
+                model: model, environment: env.name, kind: .pullRequestOutdated, expected: live?.version ?? "nothing proposed",
+                actual: proposedVersion, action: env.drift == .report ? .reported : (dryRun ? .none : .repaired), detail: pr.url)
+            if env.drift != .report, !dryRun {
+                try await forge.close(
+                    number: pr.number,
+                    comment: "Closed by Promote: \(model) \(proposedVersion) is no longer wanted in \(env.name)"
+                        + (live.map { " (it runs \($0.version))." } ?? "."))
+                finding.detail = "closed \(pr.url)"
+            }
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// A release request that restores a ledger entry in one environment.
+    func request(for entry: LedgerEntry, env: EnvironmentSettings) throws -> ReleaseRequest {
+        try ReleaseRequest.validated(
+            model: entry.model, version: entry.version, uri: entry.uri, metrics: entry.metrics, source: .init(pipeline: "reconcile"),
+            idempotencyKey: "reconcile:\(env.name):\(entry.model)@\(entry.version):\(Int(engine.now().timeIntervalSince1970 * 1000))",
+            environments: [env.name])
+    }
+}

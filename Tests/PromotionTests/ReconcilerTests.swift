@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import Promotion
+import Store
+import TestSupport
+
+/// Each kind of drift, made by hand in the in-memory repository and forge, then reconciled under each policy.
+@Suite struct ReconcilerTests {
+    let stagingPath = "environments/staging/jukebox.yaml"
+    let productionPath = "environments/production/jukebox.yaml"
+
+    func world(staging: String = "repair", production: String = "repair") throws -> PromotionEngineTests.World {
+        let config = PromotionEngineTests.configYAML
+            .replacingOccurrences(of: "    mode: push\n", with: "    mode: push\n    drift: \(staging)\n")
+            .replacingOccurrences(of: "    mode: pull-request\n", with: "    mode: pull-request\n    drift: \(production)\n")
+        return try PromotionEngineTests().world(config: config)
+    }
+
+    func release(_ w: PromotionEngineTests.World, _ version: String) async throws {
+        _ = try await w.engine.release(try PromotionEngineTests().request(version))
+    }
+
+    func kinds(_ findings: [DriftFinding]) -> [String] {
+        findings.map { "\($0.environment):\($0.kind.rawValue):\($0.action.rawValue)" }.sorted()
+    }
+
+    @Test func cleanRepositoryHasNoDrift() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func revertedStagingPushIsBehindAndRepaired() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        try await release(w, "1.4.3")
+        let old = try #require(w.repo.file(stagingPath, on: "main")).replacingOccurrences(of: "1.4.3", with: "1.4.2")
+        w.repo.commitDirectly(branch: "main", files: [stagingPath: old], message: "Revert \"Promote jukebox 1.4.3 to staging\"")
+        let dry = try await Reconciler(engine: w.engine).run(dryRun: true)
+        #expect(kinds(dry) == ["staging:behind:none"])
+        #expect(w.repo.file(stagingPath, on: "main")?.contains("1.4.2") == true, "a dry run changes nothing")
+        let findings = try await Reconciler(engine: w.engine).run()
+        #expect(kinds(findings) == ["staging:behind:repaired"])
+        #expect(findings.first?.expected == "1.4.3" && findings.first?.actual == "gs://models/jukebox/1.4.2")
+        #expect(w.repo.file(stagingPath, on: "main")?.contains("1.4.3") == true)
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func manualEditIsReportedUnderRepairAndOverwrittenUnderEnforce() async throws {
+        for policy in ["repair", "enforce"] {
+            let w = try world(staging: policy)
+            try await release(w, "1.4.2")
+            let edited = try #require(w.repo.file(stagingPath, on: "main")).replacingOccurrences(of: "gs://models/jukebox/1.4.2", with: "gs://hotfix/jukebox/x")
+            w.repo.commitDirectly(branch: "main", files: [stagingPath: edited], message: "hotfix by hand")
+            let findings = try await Reconciler(engine: w.engine).run()
+            if policy == "repair" {
+                #expect(kinds(findings) == ["staging:manual-edit:reported"])
+                #expect(w.repo.file(stagingPath, on: "main")?.contains("gs://hotfix/jukebox/x") == true)
+                #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["staging:manual-edit:reported"])
+            } else {
+                #expect(kinds(findings) == ["staging:manual-edit:repaired"])
+                #expect(w.repo.file(stagingPath, on: "main")?.contains("gs://models/jukebox/1.4.2") == true)
+                #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+            }
+        }
+    }
+
+    @Test func deletedSpecIsReported() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        w.repo.commitDirectly(branch: "main", files: [stagingPath: nil], message: "remove jukebox")
+        let findings = try await Reconciler(engine: w.engine).run()
+        #expect(kinds(findings) == ["staging:spec-missing:reported"])
+        #expect(findings.first?.detail == "no template to re-create it from")
+    }
+
+    @Test func closedPullRequestIsReopened() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        try await w.forge.close(number: 1, comment: nil)
+        let findings: [DriftFinding]
+        do { findings = try await Reconciler(engine: w.engine).run() } catch {
+            Issue.record("reconcile failed: \(error)")
+            return
+        }
+        #expect(kinds(findings) == ["production:pr-closed:repaired"])
+        #expect(w.forge.pullRequests.filter { $0.state == .open }.count == 1)
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func closedPullRequestIsOnlyReportedUnderReport() async throws {
+        let w = try world(production: "report")
+        try await release(w, "1.4.2")
+        try await w.forge.close(number: 1, comment: nil)
+        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-closed:reported"])
+        #expect(w.forge.pullRequests.filter { $0.state == .open }.isEmpty)
+    }
+
+    @Test func mergeWhileNotListeningIsRecorded() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        // A reviewer merges: the forge says so and main now holds the bot branch's content.
+        try w.forge.mergeByHand(1)
+        w.repo.commitDirectly(
+            branch: "main", files: [productionPath: w.repo.file(productionPath, on: "promote/production/jukebox")], message: "Merge #1")
+        let findings = try await Reconciler(engine: w.engine).run()
+        #expect(kinds(findings) == ["production:merge-unrecorded:repaired"])
+        let live = try await w.store.ledger(model: "jukebox", environment: "production")
+        #expect(live.map { "\($0.version)/\($0.status.rawValue)" } == ["1.4.2/live"])
+        #expect(w.forge.deletedBranches == ["promote/production/jukebox"])
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func baseMovedIsRebuilt() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        // An unrelated commit on main is not drift.
+        w.repo.commitDirectly(branch: "main", files: ["README.md": "new\n"], message: "unrelated change")
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+        // A change to the same spec on main is: merging the PR as it is would undo it.
+        let edited = "# reviewed by ops\n" + (try #require(w.repo.file(productionPath, on: "main")))
+        w.repo.commitDirectly(branch: "main", files: [productionPath: edited], message: "ops: annotate")
+        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-behind-base:repaired"])
+        let botTip = try #require(w.repo.tip("promote/production/jukebox"))
+        #expect(w.repo.commit(botTip)?.parent == w.repo.tip("main"))
+        #expect(w.repo.file(productionPath, on: "promote/production/jukebox")?.hasPrefix("# reviewed by ops\n") == true)
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func editedPullRequestBranchIsOutdated() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        let tampered = try #require(w.repo.file(productionPath, on: "promote/production/jukebox")).replacingOccurrences(of: "1.4.2", with: "6.6.6")
+        w.repo.commitDirectly(branch: "promote/production/jukebox", files: [productionPath: tampered], message: "someone pushed to the bot branch")
+        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-outdated:repaired"])
+        #expect(w.repo.file(productionPath, on: "promote/production/jukebox")?.contains("1.4.2") == true)
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+}
