@@ -137,3 +137,19 @@ import TestSupport
         #expect(try await Reconciler(engine: w.engine).run().isEmpty)
     }
 }
+
+@Suite struct LedgerRebuilderTests {
+    @Test func ledgerComesBackFromTrailers() async throws {
+        let w = try PromotionEngineTests().world()
+        _ = try await w.engine.release(try PromotionEngineTests().request("1.4.2"))
+        _ = try await w.engine.release(try PromotionEngineTests().request("1.4.3"))
+        // A fresh store, as after losing the database: the repository still knows what staging runs.
+        let fresh = PromotionEngine(config: w.engine.config, store: try SQLiteStore(path: nil), repository: w.engine.repository, forge: w.engine.forge)
+        let entries = try await LedgerRebuilder(engine: fresh).rebuild()
+        #expect(entries.map { "\($0.environment)/\($0.model)/\($0.version)" } == ["staging/jukebox/1.4.3"])
+        #expect(try await fresh.store.ledger(model: "jukebox", environment: "staging").first?.version == "1.4.3")
+        // Idempotent: a second rebuild writes nothing new.
+        try await LedgerRebuilder(engine: fresh).rebuild()
+        #expect(try await fresh.store.ledgerHistory(model: "jukebox", environment: "staging").count == 1)
+    }
+}
