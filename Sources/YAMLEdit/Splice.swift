@@ -28,6 +28,20 @@ struct Splice {
         if let anchor = node.anchor {
             throw refuse(.anchoredTarget, "carries the anchor &\(anchor): aliases elsewhere would change with it")
         }
+        // An anchored collection around the target that an alias repeats elsewhere: the edit would show there too.
+        var ancestor = node.parent
+        let doc0 = storage.documents[target.document]
+        while let a = ancestor {
+            if let anchor = a.anchor {
+                let aliased = (Int(doc0.firstNode)..<Int(doc0.nodeEnd)).contains { i in
+                    storage.nodes[i].kind == .alias && Int(storage.nodes[i].childStart) == a.id
+                }
+                if aliased {
+                    throw refuse(.anchoredTarget, "sits inside &\(anchor), which an alias (*\(anchor)) repeats elsewhere: the edit would change both")
+                }
+            }
+            ancestor = a.parent
+        }
         if let tag = node.tag, tag != "tag:yaml.org,2002:str", tag != "!" {
             throw refuse(.taggedTarget, "carries the tag \(tag): its value is not a plain string")
         }
