@@ -56,6 +56,14 @@ struct Splice {
                 throw refuse(.taggedTarget, "has its tag on a line of its own; edit it by hand")
             }
         }
+        if start == end && r.style == .plain {
+            // An empty value: it is inserted after the `:` or `-` indicator that precedes it.
+            var k = start
+            while k > 0 && isSpace(src[k - 1]) { k -= 1 }
+            guard k > 0, src[k - 1] == UInt8(ascii: ":") || src[k - 1] == UInt8(ascii: "-") else {
+                throw refuse(.unsupportedTarget, "is an implicit empty value (no ':' before it); add the value by hand")
+            }
+        }
         let doc = storage.documents[target.document]
         let isJSON = r.inFlow && storage.nodes[Int(doc.root)].isFlow
         var style = r.style
@@ -162,6 +170,23 @@ struct Splice {
         let pad = String(repeating: " ", count: indent ?? 2)
         let rest = String(decoding: src[tokenEnd..<headerLineEnd], as: UTF8.self)
         let content = block.lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: lineBreak)
-        return (block.header + rest + lineBreak + content, start..<max(contentEnd, headerLineEnd))
+        let regionEnd = max(contentEnd, headerLineEnd)
+        // Blank lines after the content stay, unless one holds more spaces than the indentation (it would then
+        // be content): then those lines are emptied, keeping their line breaks.
+        var longest = 0
+        var run = 0
+        for c in src[regionEnd..<end] {
+            if c == 0x20 {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        if longest > (indent ?? 2) {
+            let tail = String(decoding: src[regionEnd..<end].filter { $0 != 0x20 }, as: UTF8.self)
+            return (block.header + rest + lineBreak + content + tail, start..<end)
+        }
+        return (block.header + rest + lineBreak + content, start..<regionEnd)
     }
 }
