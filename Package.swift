@@ -58,6 +58,9 @@ let package = Package(
         .target(name: "ForgeSim", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .executableTarget(name: "promote-forge-sim", dependencies: ["ForgeSim"], swiftSettings: strict),
 
+        // Benchmark of the spec editor against libyaml's bare event parse (bench/yaml/run.sh).
+        .executableTarget(name: "bench-yaml", dependencies: ["YAMLEdit"], path: "bench/yaml/Sources", swiftSettings: strict),
+
         // Composition: the CLI command tree (a library, tested by parsing) and the thin executable.
         .target(
             name: "PromoteCLI",

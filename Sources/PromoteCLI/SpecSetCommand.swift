@@ -22,9 +22,14 @@ public struct SpecSetCommand: ParsableCommand {
     @Argument(help: "The scalar's path, e.g. spec.predictors[name=default].graph.modelUri or images[name=app].newTag.")
     public var path: String
 
-    /// The new value.
-    @Argument(help: "The new value (always written as a string; quoted when YAML would read it otherwise).")
-    public var value: String
+    /// The new value, then optionally `--document N` / `--in-place`. Captured verbatim, so that values that
+    /// look like options (`--model_id=org/model`, `-rc1`) are taken as values.
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp(
+            "The new value (always written as a string; quoted when YAML would read it otherwise), then options.",
+            valueName: "value"))
+    public var rest: [String] = []
 
     /// The document, when the path resolves in several.
     @Option(name: .long, help: "The document index (from 0, as yaml.safe_load_all counts) when the path resolves in several.")
@@ -36,7 +41,42 @@ public struct SpecSetCommand: ParsableCommand {
 
     public init() {}
 
+    /// The value and options after PATH: exactly one value; `--document N`, `--document=N`, `--in-place`;
+    /// after `--` everything is a value.
+    func trailing() throws -> (value: String, document: Int?, inPlace: Bool) {
+        var values: [String] = []
+        var document = self.document
+        var inPlace = self.inPlace
+        var i = 0
+        var literal = false
+        while i < rest.count {
+            let arg = rest[i]
+            if literal {
+                values.append(arg)
+            } else if arg == "--" {
+                literal = true
+            } else if arg == "--in-place" {
+                inPlace = true
+            } else if arg == "--document" {
+                guard i + 1 < rest.count, let n = Int(rest[i + 1]) else { throw ValidationError("--document needs a number") }
+                document = n
+                i += 1
+            } else if arg.hasPrefix("--document=") {
+                guard let n = Int(arg.dropFirst("--document=".count)) else { throw ValidationError("--document needs a number") }
+                document = n
+            } else {
+                values.append(arg)
+            }
+            i += 1
+        }
+        guard values.count == 1 else {
+            throw ValidationError(values.isEmpty ? "Missing expected argument '<value>'" : "Expected one value, got \(values.count): \(values)")
+        }
+        return (values[0], document, inPlace)
+    }
+
     public func validate() throws {
+        let (_, document, _) = try trailing()
         if let document, document < 0 { throw ValidationError("--document must be 0 or more") }
         do {
             _ = try YAMLPath(parsing: path)
@@ -52,6 +92,7 @@ public struct SpecSetCommand: ParsableCommand {
         } catch {
             throw ValidationError(error.reason)
         }
+        let (value, document, inPlace) = try trailing()
         let bytes = try SpecIO.read(file)
         let edited: [UInt8]
         do {

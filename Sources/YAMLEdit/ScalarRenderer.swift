@@ -37,11 +37,11 @@ enum ScalarRenderer {
             || c == UInt8(ascii: "}")
     }
 
-    /// YAML's c-printable set, minus the line breaks and the BOM.
+    /// YAML's c-printable set, minus the line breaks (also YAML 1.1's NEL, LS, PS) and the BOM.
     static func isPrintable(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09, 0x20...0x7E: return true
-        case 0xA0...0xD7FF, 0xE000...0xFFFD: return s.value != 0xFEFF
+        case 0xA0...0xD7FF, 0xE000...0xFFFD: return s.value != 0xFEFF && s.value != 0x2028 && s.value != 0x2029
         case 0x10000...0x10FFFF: return true
         default: return false
         }

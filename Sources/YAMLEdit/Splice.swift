@@ -28,6 +28,20 @@ struct Splice {
         if let anchor = node.anchor {
             throw refuse(.anchoredTarget, "carries the anchor &\(anchor): aliases elsewhere would change with it")
         }
+        // An anchored collection around the target that an alias repeats elsewhere: the edit would show there too.
+        var ancestor = node.parent
+        let doc0 = storage.documents[target.document]
+        while let a = ancestor {
+            if let anchor = a.anchor {
+                let aliased = (Int(doc0.firstNode)..<Int(doc0.nodeEnd)).contains { i in
+                    storage.nodes[i].kind == .alias && Int(storage.nodes[i].childStart) == a.id
+                }
+                if aliased {
+                    throw refuse(.anchoredTarget, "sits inside &\(anchor), which an alias (*\(anchor)) repeats elsewhere: the edit would change both")
+                }
+            }
+            ancestor = a.parent
+        }
         if let tag = node.tag, tag != "tag:yaml.org,2002:str", tag != "!" {
             throw refuse(.taggedTarget, "carries the tag \(tag): its value is not a plain string")
         }
@@ -40,6 +54,14 @@ struct Splice {
             while start < end && isSpace(src[start]) { start += 1 }
             if start < end && isBreak(src[start]) {
                 throw refuse(.taggedTarget, "has its tag on a line of its own; edit it by hand")
+            }
+        }
+        if start == end && r.style == .plain {
+            // An empty value: it is inserted after the `:` or `-` indicator that precedes it.
+            var k = start
+            while k > 0 && isSpace(src[k - 1]) { k -= 1 }
+            guard k > 0, src[k - 1] == UInt8(ascii: ":") || src[k - 1] == UInt8(ascii: "-") else {
+                throw refuse(.unsupportedTarget, "is an implicit empty value (no ':' before it); add the value by hand")
             }
         }
         let doc = storage.documents[target.document]
@@ -148,6 +170,23 @@ struct Splice {
         let pad = String(repeating: " ", count: indent ?? 2)
         let rest = String(decoding: src[tokenEnd..<headerLineEnd], as: UTF8.self)
         let content = block.lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: lineBreak)
-        return (block.header + rest + lineBreak + content, start..<max(contentEnd, headerLineEnd))
+        let regionEnd = max(contentEnd, headerLineEnd)
+        // Blank lines after the content stay, unless one holds more spaces than the indentation (it would then
+        // be content): then those lines are emptied, keeping their line breaks.
+        var longest = 0
+        var run = 0
+        for c in src[regionEnd..<end] {
+            if c == 0x20 {
+                run += 1
+                longest = max(longest, run)
+            } else {
+                run = 0
+            }
+        }
+        if longest > (indent ?? 2) {
+            let tail = String(decoding: src[regionEnd..<end].filter { $0 != 0x20 }, as: UTF8.self)
+            return (block.header + rest + lineBreak + content + tail, start..<end)
+        }
+        return (block.header + rest + lineBreak + content, start..<regionEnd)
     }
 }

@@ -9,6 +9,7 @@ enum TemplateDetector {
     static func check(_ stream: YAMLStream) throws(YAMLSourceError) {
         let storage = stream.storage
         let src = storage.source
+        try checkTabIndentation(storage)
         for (id, node) in storage.nodes.enumerated() {
             switch node.kind {
             case .mapping:
@@ -37,6 +38,39 @@ enum TemplateDetector {
             default:
                 break
             }
+        }
+    }
+
+    /// Refuses a tab in the indentation of a line that starts structure (not inside a multi-line scalar).
+    /// libyaml tolerates it in flow collections (tab-indented JSON), but YAML forbids tabs for indentation and
+    /// other tools (PyYAML, the judge of every edit) reject such files, so they are not edited.
+    static func checkTabIndentation(_ storage: NodeStorage) throws(YAMLSourceError) {
+        let src = storage.source
+        var multiLine: [Range<Int>] = []
+        var lineStart = 0
+        var line = 1
+        while lineStart < src.count {
+            var i = lineStart
+            var sawTab = false
+            while i < src.count && (src[i] == 0x20 || src[i] == 0x09) {
+                if src[i] == 0x09 { sawTab = true }
+                i += 1
+            }
+            if sawTab && i < src.count && src[i] != 0x0A && src[i] != 0x0D && src[i] != UInt8(ascii: "#") {
+                if multiLine.isEmpty {
+                    multiLine = storage.nodes.lazy.filter { $0.kind == .scalar && $0.startLine != $0.endLine }
+                        .map { Int($0.startOffset)..<Int($0.endOffset) }
+                    if multiLine.isEmpty { multiLine = [0..<0] }
+                }
+                if !multiLine.contains(where: { $0.contains(i) }) {
+                    throw YAMLSourceError(
+                        .invalidYAML, "refused: a tab character indents this line; YAML forbids tabs for indentation and other YAML tools reject the file",
+                        at: SourceLocation(offset: lineStart, line: line, column: 1))
+                }
+            }
+            while i < src.count && src[i] != 0x0A { i += 1 }
+            lineStart = i + 1
+            line += 1
         }
     }
 

@@ -18,6 +18,7 @@ public struct YAMLSourceError: Error, Sendable, Hashable, CustomStringConvertibl
             case aliasedTarget = "aliased target"
             case anchoredTarget = "anchored target"
             case taggedTarget = "tagged target"
+            case unsupportedTarget = "unsupported target"
             case documentOutOfRange = "no such document"
             case conflictingEdits = "conflicting edits"
             case verificationFailed = "verification failed"
@@ -49,6 +50,8 @@ public struct YAMLSourceError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let anchoredTarget = Code(.anchoredTarget)
         /// The target carries a tag other than `!!str`.
         public static let taggedTarget = Code(.taggedTarget)
+        /// The target is a form the editor does not rewrite (an implicit empty value of a `? key`).
+        public static let unsupportedTarget = Code(.unsupportedTarget)
         /// `--document N` names a document the stream does not have.
         public static let documentOutOfRange = Code(.documentOutOfRange)
         /// Two edits of one call target the same scalar.

@@ -58,6 +58,11 @@ extension YAMLStream {
     ///   verification.
     public func setting(_ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
         try checkEditable()
+        return try applying(edits)
+    }
+
+    /// `setting(_:)` without the template and key checks (the caller has just made them).
+    func applying(_ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
         var splices: [Splice] = []
         for edit in edits {
             let target = try locate(edit.path, document: edit.document)

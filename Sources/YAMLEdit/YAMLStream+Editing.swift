@@ -15,6 +15,6 @@ extension YAMLStream {
     /// Parses `bytes`, applies `edits` and returns the new bytes (see `setting(_:)`), refusing Helm templates and
     /// invalid YAML with a message that names the file, line and reason.
     public static func edit(bytes: [UInt8], file: String? = nil, _ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
-        try forEditing(bytes: bytes, file: file).setting(edits)
+        try forEditing(bytes: bytes, file: file).applying(edits)
     }
 }
