@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -45,7 +46,13 @@ let package = Package(
             swiftSettings: strict),
 
         // The stand-in forge (clearly a stand-in): used by tests and by the README demo.
-        .target(name: "ForgeSim", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(
+            name: "ForgeSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(name: "promote-forge-sim", dependencies: ["ForgeSim"], swiftSettings: strict),
 
         // Composition: the CLI command tree (a library, tested by parsing) and the thin executable.
