@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -50,6 +51,7 @@ let package = Package(
             name: "ForgeSim",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -80,8 +82,11 @@ let package = Package(
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
+        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
     ]
 )

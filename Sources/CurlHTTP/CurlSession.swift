@@ -103,9 +103,10 @@ public final class CurlSession {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             let generic = String(cString: curl_easy_strerror(code))
             let message = detail.isEmpty || detail == generic ? generic : "\(generic): \(detail)"
-            throw CurlError(kind: sink.overflowed ? .responseTooLarge : Self.kind(of: code),
+            let tooLarge = sink.overflowed || code == CURLE_FILESIZE_EXCEEDED
+            throw CurlError(kind: tooLarge ? .responseTooLarge : Self.kind(of: code),
                             code: Int(code.rawValue),
-                            message: sink.overflowed ? "response body exceeds \(options.maxResponseBytes) bytes" : message,
+                            message: tooLarge ? "response body exceeds \(options.maxResponseBytes) bytes" : message,
                             request: what)
         }
         var status = 0
@@ -164,8 +165,9 @@ private final class ResponseSink {
     }
 
     func headerLine(_ raw: UnsafeRawBufferPointer) {
-        var line = String(decoding: raw, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var bytes = Array(raw)
+        while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers = HTTPHeaders()  // a new response (redirect, 100 Continue): keep only the last one's headers
             return
@@ -180,7 +182,7 @@ private final class ResponseSink {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         headers.add(name, value)
     }
 }

@@ -41,7 +41,8 @@ public struct GitHubClient: ForgeAdapter {
             let r = try await transport.send("POST", repoPath + "/pulls", json: body)
             return Self.pullRequest(try r.json())
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 422 && failure.message.lowercased().contains("already exists") else { throw error }
+            let failure = error
+            guard failure.status == 422 && failure.message.lowercased().contains("already exists") else { throw failure }
             if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
             throw failure
         }
@@ -92,7 +93,8 @@ public struct GitHubClient: ForgeAdapter {
         do {
             _ = try await transport.send("DELETE", "\(repoPath)/git/refs/\(ForgeTransport.escapeSegment("heads/" + name))")
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 404 || (failure.status == 422 && failure.message.lowercased().contains("does not exist")) else { throw error }
+            let failure = error
+            guard failure.status == 404 || (failure.status == 422 && failure.message.lowercased().contains("does not exist")) else { throw failure }
             return  // already gone
         }
     }

@@ -38,7 +38,8 @@ public struct GitLabClient: ForgeAdapter {
         do {
             return Self.pullRequest(try await transport.send("POST", projectPath + "/merge_requests", json: body).json())
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 409 else { throw error }
+            let failure = error
+            guard failure.status == 409 else { throw failure }
             if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
             throw failure
         }
@@ -93,7 +94,8 @@ public struct GitLabClient: ForgeAdapter {
         do {
             _ = try await transport.send("DELETE", "\(projectPath)/repository/branches/\(ForgeTransport.escapeSegment(name))")
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 404 else { throw error }
+            let failure = error
+            guard failure.status == 404 else { throw failure }
             return
         }
     }

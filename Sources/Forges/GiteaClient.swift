@@ -37,7 +37,8 @@ public struct GiteaClient: ForgeAdapter {
         do {
             return Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 409 else { throw error }
+            let failure = error
+            guard failure.status == 409 else { throw failure }
             if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
             throw failure
         }
@@ -96,13 +97,14 @@ public struct GiteaClient: ForgeAdapter {
         do {
             _ = try await transport.send("DELETE", "\(repoPath)/branches/\(ForgeTransport.escapeSegment(name))")
         } catch {
-            guard let failure = error as? ForgeFailure, failure.status == 404 else { throw error }
+            let failure = error
+            guard failure.status == 404 else { throw failure }
             return
         }
     }
 
     public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
-        _ = try await transport.send("POST", "\(repoPath)/pulls/\(number)/merge", json: ["do": .string(method.rawValue)])
+        _ = try await transport.send("POST", "\(repoPath)/pulls/\(number)/merge", json: ["do": .string(method.rawValue), "Do": .string(method.rawValue)])  // Gitea documents `do`, Forgejo `Do`; both decode case-insensitively
         return try await pullRequest(number: number)
     }
 

@@ -44,14 +44,10 @@ public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, 
     }
 
     /// Parses `data`; `nil` if it is not JSON.
-    public static func parse(_ data: Data) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: data) }
+    public static func parse(_ data: Data) -> JSONValue? { JSONCodec.parse(data) }
 
     /// Serialises compactly with sorted keys.
-    public func encoded() -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? e.encode(self)) ?? Data("null".utf8)
-    }
+    public func encoded() -> Data { JSONCodec.write(self) }
 
     public subscript(_ key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
