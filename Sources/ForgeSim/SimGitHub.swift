@@ -13,7 +13,10 @@ extension SimForge {
         defer { save(p) }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
-            return .json(200, githubText(SimTemplates.githubRepository, p, r))
+            var repo = githubText(SimTemplates.githubRepository, p, r)
+            repo["template_repository"] = nil  // GitHub's own example has null here, which its 2020 schema does not allow
+            repo["default_branch"] = "main"
+            return .json(200, repo)
         case ("GET", 1, "pulls"):
             let state = r.query["state"] ?? "open"
             var prs = p.pulls.values.sorted { $0.number > $1.number }
@@ -86,7 +89,9 @@ extension SimForge {
             return .json(201, githubPull(pr, p, r, simple: true))
         case ("POST", "issues", ["labels"]):
             var pr = try pull(p, number)
-            for l in r.json?["labels"]?.array ?? [] {
+            // GitHub takes {"labels": [...]}, and also a bare array or a single string (PyGithub sends an array).
+            let given: [SimJSON] = r.json?["labels"]?.array ?? r.json?.array ?? r.json?.string.map { [.string($0)] } ?? []
+            for l in given {
                 guard let n = l.string else { continue }
                 if p.label(n) == nil { p.labels.append(SimLabel(id: p.labels.count + 1, name: n)) }
                 if !pr.labels.contains(n) { pr.labels.append(n) }
