@@ -84,7 +84,10 @@ let package = Package(
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),

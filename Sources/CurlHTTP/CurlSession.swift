@@ -113,11 +113,14 @@ public final class CurlSession {
         _ = pb_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var version = 0
         _ = pb_curl_getinfo_long(handle, CURLINFO_HTTP_VERSION, &version)
+        var connects = 0
+        _ = pb_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         var urlPointer: UnsafeMutablePointer<CChar>? = nil
         _ = pb_curl_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &urlPointer)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.data,
                             httpVersion: Self.versionName(version),
-                            effectiveURL: urlPointer.map { String(cString: $0) } ?? request.url)
+                            effectiveURL: urlPointer.map { String(cString: $0) } ?? request.url,
+                            reusedConnection: connects == 0)
     }
 
     private static func versionName(_ v: Int) -> String {

@@ -12,13 +12,18 @@ public struct HTTPResponse: Sendable, Hashable {
     public var httpVersion: String
     /// The URL finally requested (after redirects, if any were followed).
     public var effectiveURL: String
+    /// Whether the exchange reused an open connection (no new connect).
+    public var reusedConnection: Bool
 
-    public init(status: Int, headers: HTTPHeaders, body: Data, httpVersion: String = "1.1", effectiveURL: String = "") {
+    public init(
+        status: Int, headers: HTTPHeaders, body: Data, httpVersion: String = "1.1", effectiveURL: String = "", reusedConnection: Bool = false
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.httpVersion = httpVersion
         self.effectiveURL = effectiveURL
+        self.reusedConnection = reusedConnection
     }
 
     /// The body as UTF-8 text (invalid bytes replaced).
