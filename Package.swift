@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -55,7 +57,14 @@ let package = Package(
             swiftSettings: strict),
 
         // The stand-in forge (clearly a stand-in): used by tests and by the README demo.
-        .target(name: "ForgeSim", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(
+            name: "ForgeSim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .executableTarget(name: "promote-forge-sim", dependencies: ["ForgeSim"], swiftSettings: strict),
 
         // Benchmark of the spec editor against libyaml's bare event parse (bench/yaml/run.sh).
@@ -86,9 +95,15 @@ let package = Package(
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Promotion"], swiftSettings: strict),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: [
+                "CurlHTTP", "TestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
     ]
 )

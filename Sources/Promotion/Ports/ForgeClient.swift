@@ -1,4 +1,3 @@
-public import Foundation
 
 /// What the engine asks of a forge (GitHub, GitLab, Gitea/Forgejo, Bitbucket). Implemented by the `Forges` adapter.
 ///

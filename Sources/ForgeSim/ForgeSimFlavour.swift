@@ -1,0 +1,13 @@
+/// Which forge the stand-in imitates.
+public enum ForgeSimFlavour: String, Sendable, CaseIterable {
+    case github, gitlab, gitea
+
+    /// The API path prefix below the host: `""`, `/api/v4`, `/api/v1`.
+    public var apiPrefix: String {
+        switch self {
+        case .github: ""
+        case .gitlab: "/api/v4"
+        case .gitea: "/api/v1"
+        }
+    }
+}

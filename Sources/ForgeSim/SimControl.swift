@@ -1,0 +1,51 @@
+internal import Foundation
+
+/// The stand-in's control API under `/_sim/` (for tests in other languages and for demos):
+/// - `POST /_sim/faults` with a ``ForgeSimFault`` as JSON; `DELETE /_sim/faults`
+/// - `POST /_sim/seed` `{"project": "acme/gitops", "count": 150, "base": "main", "prefix": "other/"}`
+/// - `GET /_sim/pulls?project=acme/gitops`
+/// - `POST /_sim/pulls/N/merge?project=...` and `/_sim/pulls/N/close?project=...`, as a person would
+/// - `POST /_sim/labels` `{"project": "...", "names": ["promotion"]}`
+struct SimControl: Sendable {
+    let forge: SimForge
+
+    func handle(method: String, path: String, query: [String: String], body: Data) async -> SimResponse {
+        let segs = path.split(separator: "/").map(String.init).dropFirst()  // drop "_sim"
+        let json = SimJSON.parse(body) ?? [:]
+        do {
+            switch (method, Array(segs)) {
+            case ("POST", ["faults"]):
+                let fault = try JSONDecoder().decode(ForgeSimFault.self, from: body)
+                await forge.addFault(fault)
+                return .json(201, ["ok": true])
+            case ("DELETE", ["faults"]):
+                await forge.clearFaults()
+                return .empty(204)
+            case ("POST", ["seed"]):
+                let numbers = try await forge.seedOpenPullRequests(
+                    project: json["project"]?.string ?? "", count: json["count"]?.int ?? 1,
+                    base: json["base"]?.string ?? "main", prefix: json["prefix"]?.string ?? "other/change-")
+                return .json(201, ["numbers": .array(numbers.map { .int($0) })])
+            case ("GET", ["pulls"]):
+                let prs = try await forge.pullRequests(project: query["project"] ?? "")
+                let data = try JSONEncoder().encode(prs)
+                return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: data)
+            case ("POST", let s) where s.count == 3 && s[0] == "pulls" && (s[2] == "merge" || s[2] == "close"):
+                guard let n = Int(s[1]) else { return .json(400, ["message": "bad number"]) }
+                let pr = s[2] == "merge"
+                    ? try await forge.humanMerge(project: query["project"] ?? "", number: n, squash: query["squash"] == "true")
+                    : try await forge.humanClose(project: query["project"] ?? "", number: n)
+                return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: try JSONEncoder().encode(pr))
+            case ("POST", ["labels"]):
+                try await forge.defineLabels(project: json["project"]?.string ?? "", names: (json["names"]?.array ?? []).compactMap(\.string))
+                return .json(201, ["ok": true])
+            default:
+                return .json(404, ["message": .string("unknown control endpoint \(method) \(path)")])
+            }
+        } catch let e as SimHTTPError {
+            return .json(e.status, e.body)
+        } catch {
+            return .json(400, ["message": .string("\(error)")])
+        }
+    }
+}

@@ -1,0 +1,134 @@
+public import Promotion
+internal import CurlHTTP
+internal import Foundation
+
+/// Bitbucket Cloud pull requests over the 2.0 REST API (`apiBase` `https://api.bitbucket.org/2.0`,
+/// project `workspace/repo`). Pagination is in the body (`values`, `next`). Bitbucket has no PR labels:
+/// ``addLabels(_:to:)`` does nothing.
+public struct BitbucketClient: ForgeAdapter {
+    public let transport: ForgeTransport
+    public var kind: ForgeKind { .bitbucket }
+    private let repoPath: String
+
+    public init(config: ForgeConfig) {
+        var headers = HTTPHeaders()
+        if let user = config.username {
+            headers.add("Authorization", "Basic " + Data("\(user):\(config.token)".utf8).base64EncodedString())
+        } else {
+            headers.add("Authorization", "Bearer \(config.token)")
+        }
+        transport = ForgeTransport(config: config, authHeaders: headers)
+        repoPath = "/repositories/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
+    }
+
+    public func requestBudget() -> RequestBudget { transport.budget() }
+
+    private func listOpen(stop: @escaping ([JSONValue]) -> Bool = { _ in false }) async throws(ForgeFailure) -> [PullRequest] {
+        let query: [(String, String)] = [("state", "OPEN"), ("pagelen", "\(pageSize)")]
+        let items: (JSONValue) -> [JSONValue] = { doc in doc["values"]?.array ?? [] }
+        let next: (JSONValue, ForgeResponse, Int, String) -> String? = { doc, _, _, _ in doc["next"]?.string }
+        let values = try await transport.paginate(repoPath + "/pullrequests", query: query, items: items, nextURL: next, stop: stop)
+        return values.map(Self.pullRequest)
+    }
+
+    public func findOpenPullRequest(head: String, base: String) async throws -> PullRequest? {
+        let found = try await listOpen(stop: { page in
+            page.contains { $0["source"]?["branch"]?["name"]?.string == head && $0["destination"]?["branch"]?["name"]?.string == base }
+        })
+        return found.first { $0.head == head && $0.base == base && $0.state == .open }
+    }
+
+    public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
+        try await listOpen().filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+    }
+
+    public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
+        let body: JSONValue = [
+            "title": .string(request.title), "description": .string(request.body),
+            "source": ["branch": ["name": .string(request.head)]],
+            "destination": ["branch": ["name": .string(request.base)]],
+            "close_source_branch": false, "draft": .bool(request.draft),
+        ]
+        do {
+            return Self.pullRequest(try await transport.send("POST", repoPath + "/pullrequests", json: body).json())
+        } catch {
+            let failure = error
+            guard failure.status == 400 || failure.status == 409 else { throw failure }
+            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
+            throw failure
+        }
+    }
+
+    public func updatePullRequest(number: Int, title: String?, body: String?) async throws -> PullRequest {
+        var fields: [String: JSONValue] = [:]
+        if let title { fields["title"] = .string(title) }
+        if let body { fields["description"] = .string(body) }
+        if fields.isEmpty { return try await pullRequest(number: number) }
+        return Self.pullRequest(try await transport.send("PUT", "\(repoPath)/pullrequests/\(number)", json: .object(fields)).json())
+    }
+
+    public func pullRequest(number: Int) async throws -> PullRequest {
+        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pullrequests/\(number)").json())
+    }
+
+    public func addLabels(_ labels: [String], to number: Int) async throws {}
+
+    /// Reviewers are Bitbucket account ids or `{uuid}`s; teams are not supported by Bitbucket Cloud.
+    public func requestReviewers(_ reviewers: [String], on number: Int) async throws {
+        guard !reviewers.isEmpty else { return }
+        let current = try await transport.send("GET", "\(repoPath)/pullrequests/\(number)").json()
+        var list = current["reviewers"]?.array ?? []
+        for r in reviewers {
+            let entry: JSONValue = r.hasPrefix("{") ? ["uuid": .string(r)] : ["account_id": .string(r)]
+            if !list.contains(where: { $0["uuid"] == entry["uuid"] && $0["account_id"] == entry["account_id"] }) { list.append(entry) }
+        }
+        _ = try await transport.send("PUT", "\(repoPath)/pullrequests/\(number)",
+                                     json: ["title": current["title"] ?? "", "reviewers": .array(list)])
+    }
+
+    public func comment(_ body: String, on number: Int) async throws {
+        _ = try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/comments",
+                                     json: ["content": ["raw": .string(body)]], idempotency: .once)
+    }
+
+    public func close(number: Int, comment text: String?) async throws {
+        if let text { try await comment(text, on: number) }
+        _ = try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/decline")
+    }
+
+    public func deleteBranch(_ name: String) async throws {
+        do {
+            _ = try await transport.send("DELETE", "\(repoPath)/refs/branches/\(ForgeTransport.escapeSegment(name))")
+        } catch {
+            let failure = error
+            guard failure.status == 404 else { throw failure }
+            return
+        }
+    }
+
+    public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
+        let strategy = switch method {
+        case .merge: "merge_commit"
+        case .squash: "squash"
+        case .rebase: "fast_forward"
+        }
+        return Self.pullRequest(try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/merge",
+                                                         json: ["merge_strategy": .string(strategy)]).json())
+    }
+
+    private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
+
+    static func pullRequest(_ j: JSONValue) -> PullRequest {
+        let state: PullRequest.State = switch j["state"]?.string {
+        case "OPEN": .open
+        case "MERGED": .merged
+        default: .closed
+        }
+        return PullRequest(
+            number: j["id"]?.int ?? 0, url: j["links"]?["html"]?["href"]?.string ?? "", title: j["title"]?.string ?? "",
+            body: j["description"]?.string ?? "", head: j["source"]?["branch"]?["name"]?.string ?? "",
+            base: j["destination"]?["branch"]?["name"]?.string ?? "", headSHA: j["source"]?["commit"]?["hash"]?.string,
+            state: state, draft: j["draft"]?.bool ?? false, mergeable: nil,
+            mergeCommitSHA: state == .merged ? j["merge_commit"]?["hash"]?.string : nil, labels: [])
+    }
+}

@@ -1,2 +1,0 @@
-/// The forge adapter: GitHub, GitLab, Gitea/Forgejo and Bitbucket over CurlHTTP.
-public enum Forges {}

@@ -1,0 +1,119 @@
+public import Promotion
+internal import CurlHTTP
+
+/// GitHub and GitHub Enterprise (set `apiBase` to `https://ghe.example/api/v3`) pull requests over the REST API.
+public struct GitHubClient: ForgeAdapter {
+    public let transport: ForgeTransport
+    public var kind: ForgeKind { .github }
+    private let repoPath: String
+    private let owner: String
+
+    public init(config: ForgeConfig) {
+        var headers = HTTPHeaders()
+        headers.add("Authorization", "Bearer \(config.token)")
+        headers.add("Accept", "application/vnd.github+json")
+        headers.add("X-GitHub-Api-Version", "2022-11-28")
+        transport = ForgeTransport(config: config, authHeaders: headers)
+        let parts = config.project.split(separator: "/", maxSplits: 1).map(String.init)
+        owner = parts.first ?? config.project
+        repoPath = "/repos/" + parts.map(ForgeTransport.escapeSegment).joined(separator: "/")
+    }
+
+    public func requestBudget() -> RequestBudget { transport.budget() }
+
+    public func findOpenPullRequest(head: String, base: String) async throws -> PullRequest? {
+        let query = [("state", "open"), ("head", "\(owner):\(head)"), ("base", base), ("per_page", "\(pageSize)")]
+        let found = try await transport.paginate(repoPath + "/pulls", query: query, stop: { page in
+            page.contains { $0["head"]?["ref"]?.string == head && $0["base"]?["ref"]?.string == base }
+        })
+        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+    }
+
+    public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
+        let all = try await transport.paginate(repoPath + "/pulls", query: [("state", "open"), ("per_page", "\(pageSize)")])
+        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+    }
+
+    public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
+        let body: JSONValue = ["title": .string(request.title), "head": .string(request.head), "base": .string(request.base),
+                               "body": .string(request.body), "draft": .bool(request.draft)]
+        do {
+            let r = try await transport.send("POST", repoPath + "/pulls", json: body)
+            return Self.pullRequest(try r.json())
+        } catch {
+            let failure = error
+            guard failure.status == 422 && failure.message.lowercased().contains("already exists") else { throw failure }
+            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
+            throw failure
+        }
+    }
+
+    public func updatePullRequest(number: Int, title: String?, body: String?) async throws -> PullRequest {
+        var fields: [String: JSONValue] = [:]
+        if let title { fields["title"] = .string(title) }
+        if let body { fields["body"] = .string(body) }
+        if fields.isEmpty { return try await pullRequest(number: number) }
+        let r = try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: .object(fields))
+        return Self.pullRequest(try r.json())
+    }
+
+    public func pullRequest(number: Int) async throws -> PullRequest {
+        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+    }
+
+    public func addLabels(_ labels: [String], to number: Int) async throws {
+        guard !labels.isEmpty else { return }
+        _ = try await transport.send("POST", "\(repoPath)/issues/\(number)/labels",
+                                     json: ["labels": .array(labels.map { .string($0) })])
+    }
+
+    public func requestReviewers(_ reviewers: [String], on number: Int) async throws {
+        var users: [JSONValue] = []
+        var teams: [JSONValue] = []
+        for r in reviewers {
+            if r.hasPrefix("team:") { teams.append(.string(String(r.dropFirst(5)))) }
+            else if let slash = r.firstIndex(of: "/") { teams.append(.string(String(r[r.index(after: slash)...]))) }
+            else { users.append(.string(r)) }
+        }
+        guard !users.isEmpty || !teams.isEmpty else { return }
+        _ = try await transport.send("POST", "\(repoPath)/pulls/\(number)/requested_reviewers",
+                                     json: ["reviewers": .array(users), "team_reviewers": .array(teams)])
+    }
+
+    public func comment(_ body: String, on number: Int) async throws {
+        _ = try await transport.send("POST", "\(repoPath)/issues/\(number)/comments", json: ["body": .string(body)], idempotency: .once)
+    }
+
+    public func close(number: Int, comment text: String?) async throws {
+        if let text { try await comment(text, on: number) }
+        _ = try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: ["state": "closed"])
+    }
+
+    public func deleteBranch(_ name: String) async throws {
+        do {
+            _ = try await transport.send("DELETE", "\(repoPath)/git/refs/\(ForgeTransport.escapeSegment("heads/" + name))")
+        } catch {
+            let failure = error
+            guard failure.status == 404 || (failure.status == 422 && failure.message.lowercased().contains("does not exist")) else { throw failure }
+            return  // already gone
+        }
+    }
+
+    public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
+        _ = try await transport.send("PUT", "\(repoPath)/pulls/\(number)/merge", json: ["merge_method": .string(method.rawValue)])
+        return try await pullRequest(number: number)
+    }
+
+    private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
+
+    static func pullRequest(_ j: JSONValue) -> PullRequest {
+        let merged = j["merged"]?.bool == true || (j["merged_at"].map { !$0.isNull } ?? false)
+        let state: PullRequest.State = merged ? .merged : (j["state"]?.string == "open" ? .open : .closed)
+        return PullRequest(
+            number: j["number"]?.int ?? 0, url: j["html_url"]?.string ?? "", title: j["title"]?.string ?? "",
+            body: j["body"]?.string ?? "", head: j["head"]?["ref"]?.string ?? "", base: j["base"]?["ref"]?.string ?? "",
+            headSHA: j["head"]?["sha"]?.string, state: state, draft: j["draft"]?.bool ?? false,
+            mergeable: j["mergeable"]?.bool, mergeCommitSHA: merged ? j["merge_commit_sha"]?.string : nil,
+            labels: (j["labels"]?.array ?? []).compactMap { $0["name"]?.string })
+    }
+}

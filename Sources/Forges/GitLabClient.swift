@@ -1,0 +1,133 @@
+public import Promotion
+internal import CurlHTTP
+
+/// GitLab (gitlab.com or self-managed) merge requests over the v4 REST API. The project is its path
+/// (`group/subgroup/project`, sent URL-encoded) or its numeric id.
+public struct GitLabClient: ForgeAdapter {
+    public let transport: ForgeTransport
+    public var kind: ForgeKind { .gitlab }
+    private let projectPath: String
+
+    public init(config: ForgeConfig) {
+        var headers = HTTPHeaders()
+        headers.add("PRIVATE-TOKEN", config.token)
+        transport = ForgeTransport(config: config, authHeaders: headers)
+        projectPath = "/projects/" + ForgeTransport.escapeSegment(config.project)
+    }
+
+    public func requestBudget() -> RequestBudget { transport.budget() }
+
+    public func findOpenPullRequest(head: String, base: String) async throws -> PullRequest? {
+        let query = [("state", "opened"), ("source_branch", head), ("target_branch", base), ("per_page", "\(pageSize)")]
+        let found = try await transport.paginate(projectPath + "/merge_requests", query: query, nextURL: nextPage, stop: { page in
+            page.contains { $0["source_branch"]?.string == head && $0["target_branch"]?.string == base && $0["state"]?.string == "opened" }
+        })
+        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+    }
+
+    public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
+        let all = try await transport.paginate(projectPath + "/merge_requests", query: [("state", "opened"), ("per_page", "\(pageSize)")],
+                                               nextURL: nextPage)
+        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+    }
+
+    public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
+        let title = request.draft && !request.title.hasPrefix("Draft:") ? "Draft: \(request.title)" : request.title
+        let body: JSONValue = ["source_branch": .string(request.head), "target_branch": .string(request.base),
+                               "title": .string(title), "description": .string(request.body)]
+        do {
+            return Self.pullRequest(try await transport.send("POST", projectPath + "/merge_requests", json: body).json())
+        } catch {
+            let failure = error
+            guard failure.status == 409 else { throw failure }
+            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
+            throw failure
+        }
+    }
+
+    public func updatePullRequest(number: Int, title: String?, body: String?) async throws -> PullRequest {
+        var fields: [String: JSONValue] = [:]
+        if let title { fields["title"] = .string(title) }
+        if let body { fields["description"] = .string(body) }
+        if fields.isEmpty { return try await pullRequest(number: number) }
+        return Self.pullRequest(try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: .object(fields)).json())
+    }
+
+    public func pullRequest(number: Int) async throws -> PullRequest {
+        Self.pullRequest(try await transport.send("GET", "\(projectPath)/merge_requests/\(number)").json())
+    }
+
+    public func addLabels(_ labels: [String], to number: Int) async throws {
+        guard !labels.isEmpty else { return }
+        _ = try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)",
+                                     json: ["add_labels": .string(labels.joined(separator: ","))])
+    }
+
+    public func requestReviewers(_ reviewers: [String], on number: Int) async throws {
+        guard !reviewers.isEmpty else { return }
+        var ids: [JSONValue] = []
+        for name in reviewers {
+            if name.hasPrefix("team:") || name.contains("/") {
+                throw ForgeFailure(kind: .invalid, request: "PUT \(projectPath)/merge_requests/\(number)", status: nil,
+                                   message: "GitLab merge requests take user reviewers only, not the group '\(name)'")
+            }
+            let users = try await transport.send("GET", "/users", query: [("username", name)]).json()
+            guard let id = users.array?.first?["id"]?.int else {
+                throw ForgeFailure(kind: .notFound, request: "GET /users?username=\(name)", status: 200,
+                                   message: "no GitLab user named '\(name)'")
+            }
+            ids.append(.number(Double(id)))
+        }
+        _ = try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: ["reviewer_ids": .array(ids)])
+    }
+
+    public func comment(_ body: String, on number: Int) async throws {
+        _ = try await transport.send("POST", "\(projectPath)/merge_requests/\(number)/notes", json: ["body": .string(body)], idempotency: .once)
+    }
+
+    public func close(number: Int, comment text: String?) async throws {
+        if let text { try await comment(text, on: number) }
+        _ = try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: ["state_event": "close"])
+    }
+
+    public func deleteBranch(_ name: String) async throws {
+        do {
+            _ = try await transport.send("DELETE", "\(projectPath)/repository/branches/\(ForgeTransport.escapeSegment(name))")
+        } catch {
+            let failure = error
+            guard failure.status == 404 else { throw failure }
+            return
+        }
+    }
+
+    public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
+        let body: JSONValue = method == .squash ? ["squash": true] : ["squash": false]
+        return Self.pullRequest(try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)/merge", json: body).json())
+    }
+
+    private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
+
+    /// `Link: rel="next"`, else `X-Next-Page` (some proxies drop `Link`).
+    private func nextPage(_ doc: JSONValue, _ r: ForgeResponse, _ count: Int, _ current: String) -> String? {
+        if let link = r.nextLink { return link }
+        guard let next = r.headers["X-Next-Page"], Int(next) != nil else { return nil }
+        return ForgeTransport.setting("page", to: next, in: current)
+    }
+
+    static func pullRequest(_ j: JSONValue) -> PullRequest {
+        let state: PullRequest.State = switch j["state"]?.string {
+        case "opened": .open
+        case "merged": .merged
+        default: .closed
+        }
+        let title = j["title"]?.string ?? ""
+        let detailed = j["detailed_merge_status"]?.string
+        let mergeable: Bool? = detailed.map { $0 == "mergeable" } ?? j["has_conflicts"]?.bool.map { !$0 }
+        return PullRequest(
+            number: j["iid"]?.int ?? 0, url: j["web_url"]?.string ?? "", title: title, body: j["description"]?.string ?? "",
+            head: j["source_branch"]?.string ?? "", base: j["target_branch"]?.string ?? "", headSHA: j["sha"]?.string,
+            state: state, draft: j["draft"]?.bool ?? j["work_in_progress"]?.bool ?? false, mergeable: mergeable,
+            mergeCommitSHA: state == .merged ? (j["merge_commit_sha"]?.string ?? j["squash_commit_sha"]?.string) : nil,
+            labels: (j["labels"]?.array ?? []).compactMap { $0.string ?? $0["name"]?.string })
+    }
+}

@@ -1,0 +1,134 @@
+public import Promotion
+internal import CurlHTTP
+
+/// Gitea and Forgejo pull requests over the v1 REST API (`apiBase` ends in `/api/v1`).
+public struct GiteaClient: ForgeAdapter {
+    public let transport: ForgeTransport
+    public let kind: ForgeKind
+    private let repoPath: String
+
+    public init(config: ForgeConfig) {
+        var headers = HTTPHeaders()
+        headers.add("Authorization", "token \(config.token)")
+        transport = ForgeTransport(config: config, authHeaders: headers)
+        kind = config.kind
+        repoPath = "/repos/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
+    }
+
+    public func requestBudget() -> RequestBudget { transport.budget() }
+
+    public func findOpenPullRequest(head: String, base: String) async throws -> PullRequest? {
+        let found = try await transport.paginate(repoPath + "/pulls", query: [("state", "open"), ("base_branch", base), ("limit", "\(pageSize)")],
+                                                 nextURL: nextPage, stop: { page in
+            page.contains { $0["head"]?["ref"]?.string == head && $0["base"]?["ref"]?.string == base }
+        })
+        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+    }
+
+    public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
+        let all = try await transport.paginate(repoPath + "/pulls", query: [("state", "open"), ("limit", "\(pageSize)")], nextURL: nextPage)
+        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+    }
+
+    public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
+        let title = request.draft && !request.title.hasPrefix("WIP:") ? "WIP: \(request.title)" : request.title
+        let body: JSONValue = ["head": .string(request.head), "base": .string(request.base), "title": .string(title),
+                               "body": .string(request.body)]
+        do {
+            return Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
+        } catch {
+            let failure = error
+            guard failure.status == 409 else { throw failure }
+            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
+            throw failure
+        }
+    }
+
+    public func updatePullRequest(number: Int, title: String?, body: String?) async throws -> PullRequest {
+        var fields: [String: JSONValue] = [:]
+        if let title { fields["title"] = .string(title) }
+        if let body { fields["body"] = .string(body) }
+        if fields.isEmpty { return try await pullRequest(number: number) }
+        return Self.pullRequest(try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: .object(fields)).json())
+    }
+
+    public func pullRequest(number: Int) async throws -> PullRequest {
+        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+    }
+
+    /// Gitea takes label ids: the repository's labels are listed and the names looked up. A missing label is an error.
+    public func addLabels(_ labels: [String], to number: Int) async throws {
+        guard !labels.isEmpty else { return }
+        let known = try await transport.paginate(repoPath + "/labels", query: [("limit", "\(pageSize)")], nextURL: nextPage)
+        var ids: [JSONValue] = []
+        for name in labels {
+            guard let id = known.first(where: { $0["name"]?.string == name })?["id"]?.int else {
+                throw ForgeFailure(kind: .notFound, request: "GET \(repoPath)/labels", status: 200,
+                                   message: "label '\(name)' does not exist in \(transport.config.project); create it on the forge")
+            }
+            ids.append(.number(Double(id)))
+        }
+        _ = try await transport.send("POST", "\(repoPath)/issues/\(number)/labels", json: ["labels": .array(ids)])
+    }
+
+    public func requestReviewers(_ reviewers: [String], on number: Int) async throws {
+        var users: [JSONValue] = []
+        var teams: [JSONValue] = []
+        for r in reviewers {
+            if r.hasPrefix("team:") { teams.append(.string(String(r.dropFirst(5)))) }
+            else if let slash = r.firstIndex(of: "/") { teams.append(.string(String(r[r.index(after: slash)...]))) }
+            else { users.append(.string(r)) }
+        }
+        guard !users.isEmpty || !teams.isEmpty else { return }
+        _ = try await transport.send("POST", "\(repoPath)/pulls/\(number)/requested_reviewers",
+                                     json: ["reviewers": .array(users), "team_reviewers": .array(teams)])
+    }
+
+    public func comment(_ body: String, on number: Int) async throws {
+        _ = try await transport.send("POST", "\(repoPath)/issues/\(number)/comments", json: ["body": .string(body)], idempotency: .once)
+    }
+
+    public func close(number: Int, comment text: String?) async throws {
+        if let text { try await comment(text, on: number) }
+        _ = try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: ["state": "closed"])
+    }
+
+    public func deleteBranch(_ name: String) async throws {
+        do {
+            _ = try await transport.send("DELETE", "\(repoPath)/branches/\(ForgeTransport.escapeSegment(name))")
+        } catch {
+            let failure = error
+            guard failure.status == 404 else { throw failure }
+            return
+        }
+    }
+
+    public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
+        _ = try await transport.send("POST", "\(repoPath)/pulls/\(number)/merge", json: ["do": .string(method.rawValue), "Do": .string(method.rawValue)])  // Gitea documents `do`, Forgejo `Do`; both decode case-insensitively
+        return try await pullRequest(number: number)
+    }
+
+    /// Gitea caps pages at 50 items by default (`MAX_RESPONSE_ITEMS`).
+    private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
+
+    /// `Link: rel="next"`; else, when the page was full, the next page number.
+    private func nextPage(_ doc: JSONValue, _ r: ForgeResponse, _ count: Int, _ current: String) -> String? {
+        if let link = r.nextLink { return link }
+        guard count >= pageSize else { return nil }
+        let page = current.split(separator: "?").last?.split(separator: "&")
+            .first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
+        return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
+    }
+
+    static func pullRequest(_ j: JSONValue) -> PullRequest {
+        let merged = j["merged"]?.bool == true
+        let state: PullRequest.State = merged ? .merged : (j["state"]?.string == "open" ? .open : .closed)
+        let title = j["title"]?.string ?? ""
+        return PullRequest(
+            number: j["number"]?.int ?? 0, url: j["html_url"]?.string ?? "", title: title, body: j["body"]?.string ?? "",
+            head: j["head"]?["ref"]?.string ?? "", base: j["base"]?["ref"]?.string ?? "", headSHA: j["head"]?["sha"]?.string,
+            state: state, draft: j["draft"]?.bool ?? (title.hasPrefix("WIP:") || title.hasPrefix("[WIP]")),
+            mergeable: j["mergeable"]?.bool, mergeCommitSHA: merged ? j["merge_commit_sha"]?.string : nil,
+            labels: (j["labels"]?.array ?? []).compactMap { $0["name"]?.string })
+    }
+}

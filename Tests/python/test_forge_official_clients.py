@@ -1,0 +1,98 @@
+"""The official client libraries (PyGithub, python-gitlab) drive the stand-in forge, to show it answers as the real
+forges do; every exchange they make is then validated against the API descriptions too."""
+import github
+import gitlab
+import pytest
+
+import forge_sim
+import forge_validate as fv
+from forge_sim import BOT_BRANCH, PROJECT, TOKEN
+
+
+@pytest.fixture
+def standin(request):
+    s = forge_sim.StandIn(request.param)
+    yield s
+    s.stop()
+    problems, n = fv.check_file(s.record)
+    s.cleanup()
+    assert n > 0
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("standin", ["github"], indirect=True)
+def test_pygithub_drives_the_github_stand_in(standin):
+    g = github.Github(base_url=standin.api, auth=github.Auth.Token(TOKEN), retry=None)
+    repo = g.get_repo(PROJECT)
+    assert repo.full_name == PROJECT
+    pr = repo.create_pull(title="Promote jukebox 1.4.2", body="model jukebox", head=BOT_BRANCH, base="main")
+    assert pr.number == 1 and pr.state == "open" and pr.head.ref == BOT_BRANCH
+    assert pr.head.sha == standin.git("rev-parse", BOT_BRANCH)
+
+    with pytest.raises(github.GithubException) as exists:
+        repo.create_pull(title="again", body="", head=BOT_BRANCH, base="main")
+    assert exists.value.status == 422
+    assert "A pull request already exists" in str(exists.value.data)
+
+    standin.seed(150)
+    pulls = list(repo.get_pulls(state="open"))  # 30 per page: six pages through Link headers
+    assert len(pulls) == 151
+    assert [p.number for p in pulls if p.head.ref == BOT_BRANCH] == [1]
+
+    pr.edit(title="Promote jukebox 1.4.3", body="new body")
+    pr = repo.get_pull(1)
+    assert (pr.title, pr.body) == ("Promote jukebox 1.4.3", "new body")
+    assert pr.mergeable is True
+    pr.create_issue_comment("metrics: accuracy 0.93")
+    assert [c.body for c in pr.get_issue_comments()] == ["metrics: accuracy 0.93"]
+    pr.create_review_request(reviewers=["alice"])
+    assert [u.login for u in repo.get_pull(1).requested_reviewers] == ["alice"]
+
+    status = pr.merge(merge_method="merge")
+    assert status.merged
+    assert status.sha == standin.git("rev-parse", "main")
+    assert repo.get_pull(1).merged
+
+    bad = github.Github(base_url=standin.api, auth=github.Auth.Token("wrong"), retry=None)
+    with pytest.raises(github.BadCredentialsException):
+        bad.get_repo(PROJECT)
+
+
+@pytest.mark.parametrize("standin", ["gitlab"], indirect=True)
+def test_python_gitlab_drives_the_gitlab_stand_in(standin):
+    gl = gitlab.Gitlab(url=standin.origin, private_token=TOKEN, retry_transient_errors=False)
+    project = gl.projects.get(PROJECT)
+    assert project.path_with_namespace == PROJECT
+    mr = project.mergerequests.create({"source_branch": BOT_BRANCH, "target_branch": "main",
+                                       "title": "Promote jukebox 1.4.2", "description": "model jukebox"})
+    assert mr.iid == 1 and mr.state == "opened"
+    assert mr.sha == standin.git("rev-parse", BOT_BRANCH)
+
+    with pytest.raises(gitlab.exceptions.GitlabCreateError) as exists:
+        project.mergerequests.create({"source_branch": BOT_BRANCH, "target_branch": "main", "title": "again"})
+    assert exists.value.response_code == 409
+    assert "Another open merge request already exists for this source branch: !1" in str(exists.value)
+
+    standin.seed(150)
+    mrs = project.mergerequests.list(state="opened", get_all=True)  # 20 per page, Link / X-Next-Page
+    assert len(mrs) == 151
+    assert [m.iid for m in mrs if m.source_branch == BOT_BRANCH] == [1]
+    mrs = project.mergerequests.list(state="opened", source_branch=BOT_BRANCH, get_all=True)
+    assert [m.iid for m in mrs] == [1]
+
+    mr.description = "new body"
+    mr.save()
+    mr = project.mergerequests.get(1)
+    assert mr.description == "new body"
+    assert mr.detailed_merge_status == "mergeable"
+    mr.notes.create({"body": "metrics: accuracy 0.93"})
+    assert [n.body for n in mr.notes.list(get_all=True)] == ["metrics: accuracy 0.93"]
+
+    mr.merge()
+    mr = project.mergerequests.get(1)
+    assert mr.state == "merged"
+    assert mr.merge_commit_sha == standin.git("rev-parse", "main")
+
+    bad = gitlab.Gitlab(url=standin.origin, private_token="wrong", retry_transient_errors=False)
+    with pytest.raises(gitlab.exceptions.GitlabAuthenticationError):
+        bad.projects.get(PROJECT)
