@@ -61,13 +61,13 @@ public enum SpecPlanner {
     /// The version a location's value most likely names: the last path segment of a URI, the tag of an image,
     /// else the value itself.
     public static func versionGuess(from value: String) -> String {
+        guard value.contains("://") else { return ImageReference.tag(of: value) ?? value }
         var text = Substring(value)
         if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<query] }
         while text.hasSuffix("/") { text = text.dropLast() }
-        if let slash = text.lastIndex(of: "/") { text = text[text.index(after: slash)...] }
-        if let at = text.firstIndex(of: "@") { text = text[..<at] }
-        if let colon = text.lastIndex(of: ":"), !value.contains("://") || text != Substring(value) { text = text[text.index(after: colon)...] }
-        return text.isEmpty ? value : String(text)
+        let last = text.split(separator: "/").last.map(String.init) ?? value
+        // oci://registry/repo:tag names its version in the tag.
+        return ImageReference.tag(of: last) ?? last
     }
 
     /// Replaces `{{model}}`, `{{version}}`, `{{uri}}`, `{{env}}` (spaces inside the braces allowed).
@@ -133,48 +133,20 @@ public enum SpecPlanner {
                 return rank(a) < rank(b)
             }
         }
-        let locations = ManifestScanner.locations(in: stream)
-        if let field = settings.field {
-            let fieldPath = try parse(field, key: "field")
-            let type = locations.first { $0.path == fieldPath || $0.indexPath == fieldPath }?.type
-            return [Target(path: fieldPath, document: nil, value: value(for: type, current: locations.first { $0.path == fieldPath }?.text, request: request))]
+        let field = try settings.field.map { text throws(PromotionError) in try parse(text, key: "field") }
+        let plan: ModelEditPlan
+        do { plan = try ModelTargeting.plan(model: request.model, change: .uri(request.uri), in: stream, field: field) } catch {
+            throw PromotionError(.specRefused, environment: env.name, "\(path): \(error.reason)")
         }
-        let uris = locations.filter(\.type.holdsURI)
-        let chosen: ModelLocation
-        if uris.count == 1 {
-            chosen = uris[0]
-        } else {
-            let named = uris.filter { $0.names.last == request.model }
-            let inNamedDocument = uris.filter { $0.name == request.model }
-            if named.count == 1 {
-                chosen = named[0]
-            } else if inNamedDocument.count == 1 {
-                chosen = inNamedDocument[0]
-            } else if uris.isEmpty {
-                throw PromotionError(
-                    .specRefused, environment: env.name,
-                    "\(path) has no model URI location (modelUri, storageUri); set models.\(request.model).field (or set:) in promote.yaml")
-            } else {
-                let list = uris.map { "\($0.path) (document \($0.document))" }.joined(separator: ", ")
-                throw PromotionError(
-                    .specRefused, environment: env.name,
-                    "\(path) has \(uris.count) model locations and none is named after \(request.model): \(list); "
-                        + "set models.\(request.model).field to one of them")
-            }
-        }
-        return [Target(path: chosen.path, document: chosen.document, value: request.uri)]
+        let value = value(for: plan.location.type, current: plan.location.text, request: request)
+        return [Target(path: plan.location.indexPath, document: plan.location.document, value: value)]
     }
 
-    /// What to write at a location of `type`: the URI, the version (tags), or the image with its tag replaced.
-    static func value(for type: ModelLocationType?, current: String?, request: ReleaseRequest) -> String {
-        guard let type else { return request.uri }
+    /// What to write at a location of `type`: the version for tag and version keys, the image with its tag replaced
+    /// for an image, else the URI.
+    static func value(for type: ModelLocationType, current: String?, request: ReleaseRequest) -> String {
         if type.holdsVersion { return request.version }
-        if type.holdsImageReference, let current {
-            var name = Substring(current)
-            if let at = name.firstIndex(of: "@") { name = name[..<at] }
-            if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
-            return "\(name):\(request.version)"
-        }
+        if type.holdsImageReference, let current { return ImageReference.replacingTag(of: current, with: request.version) }
         return request.uri
     }
 }
