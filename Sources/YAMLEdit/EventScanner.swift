@@ -131,9 +131,9 @@ private struct Builder {
     init(lineBase: Int, columnBase: Int, expectedBytes: Int) {
         self.lineBase = lineBase
         self.columnBase = columnBase
-        // Typical manifests hold one node per 10-20 bytes and values of about half the bytes.
-        nodes.reserveCapacity(max(64, expectedBytes / 12))
-        children.reserveCapacity(max(64, expectedBytes / 12))
+        // Typical manifests hold one node per 8-20 bytes and values of about half the bytes.
+        nodes.reserveCapacity(max(64, expectedBytes / 8))
+        children.reserveCapacity(max(64, expectedBytes / 8))
         arena.reserveCapacity(max(256, expectedBytes / 2))
     }
 
