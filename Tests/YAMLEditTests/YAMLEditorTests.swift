@@ -96,12 +96,14 @@ import Foundation
         #expect(refusal("a: !!int 1\n", "a")?.code == .taggedTarget)
         #expect(refusal("x:\n  replicas: {{ .Values.n }}\n", "x.replicas")?.code == .helmTemplate)
         #expect(refusal("x:\n  name: app-{{ .Release.Name }}\n", "x.name")?.code == .helmTemplate)
+        #expect(refusal("x:\n  name: app-{{ include \"n\" . }}\n", "x.name")?.code == .helmTemplate)
+        #expect(refusal("x:\n  name: app-{{- $x }}\n", "x.name")?.code == .helmTemplate)
         #expect(refusal("x:\n{{- if .Values.a }}\n  b: 1\n{{- end }}\n", "x.b")?.code == .helmTemplate)
         #expect(refusal("? [a]\n: 1\nb: 2\n", "b")?.code == .nonScalarKey)
     }
 
     @Test func bracesInsideQuotedStringsAreData() throws {
-        let text = "metadata:\n  namespace: '{{ .Release.Namespace }}'\n  name: seldon-{{workflow.uid}}\nspec:\n  image: a:1\n"
+        let text = "metadata:\n  namespace: '{{ .Release.Namespace }}'\n  name: seldon-{{workflow.uid}}\n  greeting: Hello {{ .Name }}\nspec:\n  image: a:1\n"
         #expect(try set(text, "spec.image", "a:2") == text.replacingFirst("a:1", "a:2"))
     }
 
