@@ -33,7 +33,9 @@ enum SpecIO {
 
     /// Writes `bytes` to a temporary file beside `path` (same mode), flushes it and renames it over `path`.
     static func replaceAtomically(_ path: String, with bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: path)
+        // Through a symbolic link, replace the file it points to, not the link.
+        let url = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let path = url.path
         let directory = url.deletingLastPathComponent().path
         var template = Array((directory + "/." + url.lastPathComponent + ".promote-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

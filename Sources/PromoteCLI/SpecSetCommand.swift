@@ -18,17 +18,16 @@ public struct SpecSetCommand: ParsableCommand {
     @Argument(help: "The manifest file (YAML or JSON).")
     public var file: String
 
-    /// The path of the scalar.
-    @Argument(help: "The scalar's path, e.g. spec.predictors[name=default].graph.modelUri or images[name=app].newTag.")
-    public var path: String
-
-    /// The new value, then optionally `--document N` / `--in-place`. Captured verbatim, so that values that
-    /// look like options (`--model_id=org/model`, `-rc1`) are taken as values.
+    /// PATH, VALUE, then optionally `--document N` / `--in-place`. Captured verbatim, so that paths and values
+    /// that look like options (`--model_id=org/model`, `-rc1`) are taken as they are.
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp(
-            "The new value (always written as a string; quoted when YAML would read it otherwise), then options.",
-            valueName: "value"))
+            """
+            PATH VALUE: the scalar's path (spec.predictors[name=default].graph.modelUri, images[name=app].newTag) and \
+            the new value (always written as a string; quoted when YAML would read it otherwise).
+            """,
+            valueName: "path value"))
     public var rest: [String] = []
 
     /// The document, when the path resolves in several.
@@ -43,7 +42,7 @@ public struct SpecSetCommand: ParsableCommand {
 
     /// The value and options after PATH: exactly one value; `--document N`, `--document=N`, `--in-place`;
     /// after `--` everything is a value.
-    func trailing() throws -> (value: String, document: Int?, inPlace: Bool) {
+    func trailing() throws -> (path: YAMLPath, value: String, document: Int?, inPlace: Bool) {
         var values: [String] = []
         var document = self.document
         var inPlace = self.inPlace
@@ -69,30 +68,28 @@ public struct SpecSetCommand: ParsableCommand {
             }
             i += 1
         }
-        guard values.count == 1 else {
-            throw ValidationError(values.isEmpty ? "Missing expected argument '<value>'" : "Expected one value, got \(values.count): \(values)")
+        guard values.count == 2 else {
+            throw ValidationError(
+                values.count < 2
+                    ? "Missing expected argument '\(values.isEmpty ? "<path>" : "<value>")'"
+                    : "Expected a path and one value, got \(values.count) arguments: \(values)")
         }
-        return (values[0], document, inPlace)
+        let path: YAMLPath
+        do {
+            path = try YAMLPath(parsing: values[0])
+        } catch {
+            throw ValidationError(error.reason)
+        }
+        return (path, values[1], document, inPlace)
     }
 
     public func validate() throws {
-        let (_, document, _) = try trailing()
+        let (_, _, document, _) = try trailing()
         if let document, document < 0 { throw ValidationError("--document must be 0 or more") }
-        do {
-            _ = try YAMLPath(parsing: path)
-        } catch {
-            throw ValidationError(error.reason)
-        }
     }
 
     public func run() throws {
-        let parsedPath: YAMLPath
-        do {
-            parsedPath = try YAMLPath(parsing: path)
-        } catch {
-            throw ValidationError(error.reason)
-        }
-        let (value, document, inPlace) = try trailing()
+        let (parsedPath, value, document, inPlace) = try trailing()
         let bytes = try SpecIO.read(file)
         let edited: [UInt8]
         do {

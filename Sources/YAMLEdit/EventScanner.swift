@@ -21,7 +21,7 @@ struct EventScanner {
                     at: SourceLocation(offset: 0, line: 1, column: 1))
             }
         }
-        var builder = Builder(lineBase: lineBase, columnBase: columnBase)
+        var builder = Builder(lineBase: lineBase, columnBase: columnBase, expectedBytes: source.count - origin)
         let result: Result<Void, YAMLSourceError> = source.withUnsafeBufferPointer { buffer in
             let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
             defer { parser.deallocate() }
@@ -128,10 +128,13 @@ private struct Builder {
     var open: [(id: Int32, mark: Int)] = []
     var anchors: [String: Int32] = [:]
 
-    init(lineBase: Int, columnBase: Int) {
+    init(lineBase: Int, columnBase: Int, expectedBytes: Int) {
         self.lineBase = lineBase
         self.columnBase = columnBase
-        nodes.reserveCapacity(1024)
+        // Typical manifests hold one node per 8-20 bytes and values of about half the bytes.
+        nodes.reserveCapacity(max(64, expectedBytes / 8))
+        children.reserveCapacity(max(64, expectedBytes / 8))
+        arena.reserveCapacity(max(256, expectedBytes / 2))
     }
 
     func location(_ mark: yaml_mark_t, _ mapper: inout MarkMapper) -> SourceLocation {

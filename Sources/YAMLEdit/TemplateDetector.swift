@@ -96,7 +96,10 @@ enum TemplateDetector {
         return text.count > 80 ? String(text.prefix(77)) + "..." : text
     }
 
-    /// The first Helm action (`{{ .Values.x }}`, `{{- if … }}`, `{{ $x }}`, `{{/* … */}}`) in `bytes`, if any.
+    /// The first Helm action in `bytes`, if any: a `{{ … }}` that uses Helm's objects (`.Values`, `.Release`,
+    /// `.Chart`, `.Capabilities`, `.Files`, `.Template`, `$`), trims whitespace (`{{-`, `-}}`), is a comment
+    /// (`{{/* */}}`) or starts with a template keyword or Helm function (`if`, `range`, `include`, `toYaml`…).
+    /// Other braces (`{{workflow.uid}}`, `{{ .Name }}` of a Go template held as data) are not Helm actions.
     static func helmAction(in bytes: some Collection<UInt8>) -> String? {
         let u = Array(bytes)
         guard u.count >= 4 else { return nil }
@@ -104,23 +107,20 @@ enum TemplateDetector {
         while i + 1 < u.count {
             defer { i += 1 }
             guard u[i] == UInt8(ascii: "{"), u[i + 1] == UInt8(ascii: "{") else { continue }
-            var j = i + 2
-            if j < u.count && u[j] == UInt8(ascii: "-") { j += 1 }
-            while j < u.count && u[j] == 0x20 { j += 1 }
-            guard j < u.count else { continue }
-            var isAction = u[j] == UInt8(ascii: ".") || u[j] == UInt8(ascii: "$") || u[j] == UInt8(ascii: "/")
-                || u[j] == UInt8(ascii: "\"") || u[j] == UInt8(ascii: "(")
-            if !isAction {
-                var w = j
-                while w < u.count && ((u[w] | 0x20) >= 0x61 && (u[w] | 0x20) <= 0x7A) { w += 1 }
-                let word = String(decoding: u[j..<w], as: UTF8.self)
-                isAction = helmWords.contains(word) && (w == u.count || u[w] == 0x20 || u[w] == UInt8(ascii: "}"))
-            }
+            var end = i + 2
+            while end + 1 < u.count && !(u[end] == UInt8(ascii: "}") && u[end + 1] == UInt8(ascii: "}")) { end += 1 }
+            guard end + 1 < u.count else { continue }
+            let inner = String(decoding: u[(i + 2)..<end], as: UTF8.self)
+            var body = Substring(inner)
+            let trims = body.hasPrefix("-") || body.hasSuffix("-")
+            if body.hasPrefix("-") { body = body.dropFirst() }
+            body = body.drop { $0 == " " }
+            let word = body.prefix { $0.isLetter }
+            let objects = [".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template", "$"]
+            let isAction = trims || body.hasPrefix("/*") || objects.contains { inner.contains($0) }
+                || helmWords.contains(String(word)) && (body.count == word.count || body.dropFirst(word.count).first == " ")
             if isAction {
-                var end = j
-                while end + 1 < u.count && !(u[end] == UInt8(ascii: "}") && u[end + 1] == UInt8(ascii: "}")) { end += 1 }
-                let stop = min(end + 2, u.count)
-                let text = String(decoding: u[i..<stop], as: UTF8.self)
+                let text = String(decoding: u[i..<(end + 2)], as: UTF8.self)
                 return text.count > 60 ? String(text.prefix(57)) + "..." : text
             }
         }

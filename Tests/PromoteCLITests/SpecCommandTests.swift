@@ -11,11 +11,17 @@ import Testing
 
     @Test func setParsesValueAndOptionsInAnyOrder() throws {
         let a = try #require(try PromoteCommand.parseAsRoot(["spec", "set", "f.yaml", "a.b[0]", "v", "--document", "2", "--in-place"]) as? SpecSetCommand)
-        #expect(try a.trailing() == ("v", 2, true))
+        let (pa, va, da, ia) = try a.trailing()
+        #expect(String(describing: pa) == "a.b[0]" && va == "v" && da == 2 && ia)
         let b = try #require(try PromoteCommand.parseAsRoot(["spec", "set", "--in-place", "f.yaml", "p", "--model_id=x/y"]) as? SpecSetCommand)
-        #expect(try b.trailing() == ("--model_id=x/y", nil, true))
+        let (pb, vb, db, ib) = try b.trailing()
+        #expect(String(describing: pb) == "p" && vb == "--model_id=x/y" && db == nil && ib)
         let c = try #require(try PromoteCommand.parseAsRoot(["spec", "set", "f.yaml", "p", "--", "--in-place"]) as? SpecSetCommand)
-        #expect(try c.trailing() == ("--in-place", nil, false))
+        let (_, vc, _, ic) = try c.trailing()
+        #expect(vc == "--in-place" && !ic)
+        let d = try #require(try PromoteCommand.parseAsRoot(["spec", "set", "f.yaml", "-foo", "-v"]) as? SpecSetCommand)
+        let (pd, vd, _, _) = try d.trailing()
+        #expect(String(describing: pd) == "-foo" && vd == "-v")
     }
 
     @Test func usageErrors() {

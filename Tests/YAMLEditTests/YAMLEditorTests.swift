@@ -58,6 +58,17 @@ import Foundation
         #expect(try set("s: |\n  old\n\nnext: 1\n", "s", "l1\nl2\n") == "s: |\n  l1\n  l2\n\nnext: 1\n")
     }
 
+    @Test func moreShapes() throws {
+        #expect(try set("s: |\r\n  old\r\nn: 1\r\n", "s", "new") == "s: |-\r\n  new\r\nn: 1\r\n")
+        #expect(try set("s: > # note\n  a\n  b\nn: 1\n", "s", "c") == "s: >- # note\n  c\nn: 1\n")
+        #expect(try set("t: !!str 1.0\n", "t", "2.0") == "t: !!str \"2.0\"\n")
+        #expect(try set("m: {a: , b: 1}\n", "m.a", "x") == "m: {a: x, b: 1}\n")
+        #expect(try set("p: one\n  two\nq: 1\n", "p", "three") == "p: three\nq: 1\n")
+        #expect(try set("d: \"a\n  b\"\nq: 1\n", "d", "c") == "d: \"c\"\nq: 1\n")
+        #expect(try set("- a\n- b\n", "[1]", "c") == "- a\n- c\n")
+        #expect(try set("a: 1 # c\n", "a", "x # y") == "a: \"x # y\" # c\n")
+    }
+
     @Test func crlfBomAndNoFinalNewline() throws {
         #expect(try set("\u{FEFF}a: 1\r\nb: x\r\n", "b", "z") == "\u{FEFF}a: 1\r\nb: z\r\n")
         #expect(try set("k: \"é日本\"\nü: old", "ü", "néw") == "k: \"é日本\"\nü: néw")
@@ -85,12 +96,14 @@ import Foundation
         #expect(refusal("a: !!int 1\n", "a")?.code == .taggedTarget)
         #expect(refusal("x:\n  replicas: {{ .Values.n }}\n", "x.replicas")?.code == .helmTemplate)
         #expect(refusal("x:\n  name: app-{{ .Release.Name }}\n", "x.name")?.code == .helmTemplate)
+        #expect(refusal("x:\n  name: app-{{ include \"n\" . }}\n", "x.name")?.code == .helmTemplate)
+        #expect(refusal("x:\n  name: app-{{- $x }}\n", "x.name")?.code == .helmTemplate)
         #expect(refusal("x:\n{{- if .Values.a }}\n  b: 1\n{{- end }}\n", "x.b")?.code == .helmTemplate)
         #expect(refusal("? [a]\n: 1\nb: 2\n", "b")?.code == .nonScalarKey)
     }
 
     @Test func bracesInsideQuotedStringsAreData() throws {
-        let text = "metadata:\n  namespace: '{{ .Release.Namespace }}'\n  name: seldon-{{workflow.uid}}\nspec:\n  image: a:1\n"
+        let text = "metadata:\n  namespace: '{{ .Release.Namespace }}'\n  name: seldon-{{workflow.uid}}\n  greeting: Hello {{ .Name }}\nspec:\n  image: a:1\n"
         #expect(try set(text, "spec.image", "a:2") == text.replacingFirst("a:1", "a:2"))
     }
 

@@ -74,3 +74,24 @@ def test_refusals_exit_1_with_message_and_no_output(tmp_path):
     missing = run("spec", "set", str(tmp_path / "nope.yaml"), "a", "b")
     assert missing.returncode == 1 and b"no such file" in missing.stderr
     assert f.read_bytes() == MANIFEST
+
+
+def test_in_place_through_a_symlink_replaces_the_target(tmp_path):
+    real = tmp_path / "real.yaml"
+    real.write_bytes(MANIFEST)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    p = run("spec", "set", str(link), "spec.predictors[0].graph.modelUri", "gs://models/jukebox/1.4.2", "--in-place")
+    assert p.returncode == 0, p.stderr
+    assert link.is_symlink()
+    judge(MANIFEST, real.read_bytes(), 0, "spec.predictors[0].graph.modelUri", "gs://models/jukebox/1.4.2")
+
+
+def test_deeply_nested_input_does_not_crash(tmp_path):
+    f = tmp_path / "deep.yaml"
+    f.write_bytes(b"a: " + b"[" * 5000 + b"x" + b"]" * 5000 + b"\nb: 1\n")
+    p = run("spec", "models", str(f))
+    assert p.returncode == 0 and p.stdout == b""
+    p = run("spec", "set", str(f), "b", "2")
+    assert p.returncode == 0  # (too deep for PyYAML's recursive judge: compare the bytes)
+    assert p.stdout == f.read_bytes().replace(b"\nb: 1\n", b'\nb: "2"\n')

@@ -24,7 +24,12 @@ def promote_bin() -> str:
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([promote_bin(), *args], capture_output=True, input=stdin, timeout=60)
+    result = subprocess.run([promote_bin(), *args], capture_output=True, input=stdin, timeout=60)
+    if b"Asynchronous root command needs availability annotation" in result.stdout + result.stderr:
+        raise AssertionError(
+            "the debug promote binary calls ArgumentParser's synchronous main() on its asynchronous root command; "
+            "Sources/promote/main.swift must await PromoteCommand.asyncParseAsRoot() and run the command")
+    return result
 
 
 def split_path(path: str) -> list:

@@ -22,6 +22,7 @@ python3 - "$OUT/bench-yaml.jsonl" "$OUT/pyyaml.jsonl" <<'PY'
 import json, sys
 swift = [json.loads(l) for l in open(sys.argv[1])]
 py = {d["file"]: d for d in map(json.loads, open(sys.argv[2]))}
+print("best of N runs (medians of the editor: " + ", ".join(f"{s['median_edit_ms']:.1f}ms" for s in swift) + ")")
 print(f"{'size':>10} {'docs':>6} {'bare parse':>11} {'editor parse':>13} {'edit':>9} {'edit/bare':>10} {'ms/MB':>7} {'PyYAML C rt':>12} {'rt/edit':>8} {'PyYAML pure rt':>15} {'rt/edit':>8}")
 for s in swift:
     p = py[s["file"]]

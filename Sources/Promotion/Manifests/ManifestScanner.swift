@@ -97,6 +97,8 @@ struct Walker {
     }
 
     private mutating func visit(_ node: YAMLNode, _ context: Context, _ rules: Rules) {
+        // Manifests are shallow; a pathological nesting depth is not walked (and cannot overflow the stack).
+        guard context.path.count < 256 else { return }
         switch node.kind {
         case .mapping:
             var names = context.names
