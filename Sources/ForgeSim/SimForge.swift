@@ -88,6 +88,7 @@ actor SimForge {
             case .github: return try github(request)
             case .gitlab: return try gitlab(request)
             case .gitea: return try gitea(request)
+            case .bitbucket: return try bitbucket(request)
             }
         } catch {
             return .json(error.status, error.body)
@@ -103,6 +104,10 @@ actor SimForge {
         case .github: return (scheme == "bearer" || scheme == "token") && value == token
         case .gitlab: return r.header("PRIVATE-TOKEN") == token || (scheme == "bearer" && value == token)
         case .gitea: return (scheme == "bearer" || scheme == "token") && value == token
+        case .bitbucket:
+            if scheme == "bearer" { return value == token }
+            guard scheme == "basic", let decoded = Data(base64Encoded: value).map({ String(decoding: $0, as: UTF8.self) }) else { return false }
+            return decoded.split(separator: ":", maxSplits: 1).last.map(String.init) == token
         }
     }
 
@@ -111,6 +116,7 @@ actor SimForge {
         case .github: .json(401, ["message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"])
         case .gitlab: .json(401, ["message": "401 Unauthorized"])
         case .gitea: .json(401, ["message": "user does not exist [uid: 0, name: ]", "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket: .json(401, ["type": "error", "error": ["message": "Token is invalid or not supported for this endpoint."]])
         }
     }
 
@@ -168,6 +174,7 @@ actor SimForge {
         case .github: ["message": .string(message), "documentation_url": "https://docs.github.com/rest"]
         case .gitlab: ["message": .string("\(status) \(message)")]
         case .gitea: ["message": .string(message), "url": .string(config.origin + "/api/swagger")]
+        case .bitbucket: ["type": "error", "error": ["message": .string(message)]]
         }
     }
 
@@ -176,6 +183,7 @@ actor SimForge {
         case .github: SimHTTPError(status: 404, body: ["message": "Not Found", "documentation_url": "https://docs.github.com/rest"])
         case .gitlab: SimHTTPError(status: 404, body: ["message": .string("404 \(what) Not Found")])
         case .gitea: SimHTTPError(status: 404, body: ["message": "The target couldn't be found.", "url": .string(config.origin + "/api/swagger"), "errors": []])
+        case .bitbucket: SimHTTPError(status: 404, body: ["type": "error", "error": ["message": .string("\(what) not found")]])
         }
     }
 
@@ -190,7 +198,7 @@ actor SimForge {
         case .gitlab:
             return [("RateLimit-Limit", "\(config.rateLimit)"), ("RateLimit-Remaining", "\(remaining)"),
                     ("RateLimit-Observed", "\(requestsServed)"), ("RateLimit-Reset", reset), ("RateLimit-Name", "throttle_authenticated_api")]
-        case .gitea:
+        case .gitea, .bitbucket:
             return []
         }
     }
@@ -231,6 +239,7 @@ actor SimForge {
                                              "errors": [["resource": "PullRequest", "field": .string(field), "code": "invalid"]]])
         case .gitlab: SimHTTPError(status: 400, body: ["message": .array([.string(message)])])
         case .gitea: SimHTTPError(status: 404, body: ["message": .string(message), "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket: SimHTTPError(status: 400, body: ["type": "error", "error": ["message": .string(message), "data": .object([field: .array([.string(message)])])]])
         }
     }
 
@@ -246,6 +255,10 @@ actor SimForge {
             return SimHTTPError(status: 409, body: [
                 "message": .string("pull request already exists for these targets [id: \(pr.id), issue_id: \(pr.id), head_repo_id: \(p.id), base_repo_id: \(p.id), head_branch: \(pr.head), base_branch: \(pr.base)]"),
                 "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket:
+            // Bitbucket's answer to a duplicate is not documented; the stand-in answers 400 as for other invalid input.
+            return SimHTTPError(status: 400, body: ["type": "error", "error": [
+                "message": .string("There is already an open pull request from \(pr.head) to \(pr.base) (#\(pr.number))")]])
         }
     }
 
@@ -332,6 +345,8 @@ actor SimForge {
                         ("X-Next-Page", pageNo < pages ? "\(pageNo + 1)" : ""), ("X-Prev-Page", pageNo > 1 ? "\(pageNo - 1)" : "")]
         case .gitea:
             headers += [("X-Total-Count", "\(total)")]
+        case .bitbucket:
+            headers = []  // Bitbucket paginates in the body
         }
         return (slice, headers)
     }

@@ -1,5 +1,5 @@
 // promote-forge-sim: a STAND-IN forge for tests and demos (not a real forge).
-//   promote-forge-sim --repos DIR --flavour github|gitlab|gitea [--port 0] [--host 127.0.0.1]
+//   promote-forge-sim --repos DIR --flavour github|gitlab|gitea|bitbucket [--port 0] [--host 127.0.0.1]
 //                     [--token T] [--record FILE.jsonl] [--rate-limit N]
 // Project `acme/gitops` is served from the bare repository DIR/acme/gitops.git.
 import ForgeSim
@@ -27,7 +27,7 @@ while let arg = args.popFirst() {
     case "--repos": repos = value()
     case "--flavour", "--flavor":
         let v = value()
-        guard let f = ForgeSimFlavour(rawValue: v) else { fail("unknown flavour \(v) (github, gitlab, gitea)") }
+        guard let f = ForgeSimFlavour(rawValue: v) else { fail("unknown flavour \(v) (github, gitlab, gitea, bitbucket)") }
         flavour = f
     case "--port": port = Int(value()) ?? -1
     case "--host": host = value()
@@ -35,7 +35,7 @@ while let arg = args.popFirst() {
     case "--record": record = value()
     case "--rate-limit": rateLimit = Int(value()) ?? 5000
     case "-h", "--help":
-        print("usage: promote-forge-sim --repos DIR --flavour github|gitlab|gitea [--port 0] [--token T] [--record FILE]")
+        print("usage: promote-forge-sim --repos DIR --flavour github|gitlab|gitea|bitbucket [--port 0] [--token T] [--record FILE]")
         exit(0)
     default: fail("unknown argument \(arg)")
     }

@@ -34,6 +34,7 @@ struct ForgeHarness {
         case .github: .github
         case .gitlab: .gitlab
         case .gitea: .gitea
+        case .bitbucket: .bitbucket
         }
         return ForgeHarness(server: server, root: root, bare: bare, sleeper: RecordingSleeper(), kind: kind)
     }

@@ -23,7 +23,7 @@ import Testing
         #expect(ours.map(\.number) == [mine.number])
     }
 
-    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
     func tooManyRequestsWaitsRetryAfterThenSucceeds(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "429-\(flavour.rawValue)")
         defer { Task { await h.stop() } }
@@ -34,7 +34,7 @@ import Testing
         #expect(h.sleeper.recorded == [.seconds(7)])
         let budget = forge.requestBudget()
         #expect(budget.rateLimited == 1 && budget.retries == 1)
-        if flavour != .gitea {
+        if flavour == .github || flavour == .gitlab {
             #expect(budget.limit == 5000)
             #expect((budget.remaining ?? 0) > 0)
         }
@@ -72,7 +72,7 @@ import Testing
         #expect(h.sleeper.recorded.isEmpty)
     }
 
-    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
     func serverErrorsThenSuccess(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "5xx-\(flavour.rawValue)")
         defer { Task { await h.stop() } }
@@ -107,7 +107,7 @@ import Testing
         #expect(h.sleeper.recorded.isEmpty)
     }
 
-    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
     func badTokenIsAClearUnretriedFailure(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "401-\(flavour.rawValue)")
         defer { Task { await h.stop() } }
@@ -118,6 +118,7 @@ import Testing
         case .github: "Bad credentials"
         case .gitlab: "401 Unauthorized"
         case .gitea: "user does not exist"
+        case .bitbucket: "Token is invalid"
         }
         #expect(error.message.contains(expected))
         #expect(error.request.hasPrefix("GET ") && error.request.contains("acme"))
@@ -129,8 +130,8 @@ import Testing
     @Test func aTimeoutIsRetriedForReads() async throws {
         let h = try await ForgeHarness.start(.gitea, log: "timeout-retried")
         defer { Task { await h.stop() } }
-        let forge = h.client(http: CurlOptions(connectTimeout: .seconds(2), totalTimeout: .milliseconds(400)))
-        await h.server.inject(ForgeSimFault(.delay, count: 1, delayMilliseconds: 1500))
+        let forge = h.client(http: CurlOptions(connectTimeout: .seconds(2), totalTimeout: .seconds(2)))
+        await h.server.inject(ForgeSimFault(.delay, count: 1, delayMilliseconds: 6000))
         let none = try await forge.findOpenPullRequest(head: ForgeHarness.botBranch, base: "main")
         #expect(none == nil)
         #expect(h.sleeper.recorded.count == 1)
@@ -140,16 +141,16 @@ import Testing
     @Test func aTimeoutOnACommentIsNotRepeated() async throws {
         let h = try await ForgeHarness.start(.github, log: "timeout-comment")
         defer { Task { await h.stop() } }
-        let fast = h.client(http: CurlOptions(connectTimeout: .seconds(2), totalTimeout: .milliseconds(400)))
+        let fast = h.client(http: CurlOptions(connectTimeout: .seconds(2), totalTimeout: .seconds(1)))
         let pr = try await h.client().createPullRequest(ForgeHarness.newPR())
-        await h.server.inject(ForgeSimFault(.delay, method: "POST", pathContains: "/comments", count: 1, delayMilliseconds: 1500))
+        await h.server.inject(ForgeSimFault(.delay, method: "POST", pathContains: "/comments", count: 1, delayMilliseconds: 3000))
         let error = try await #require(throws: ForgeFailure.self) { try await fast.comment("hello", on: pr.number) }
         #expect(error.kind == .transport && error.status == nil)
         #expect(error.message.contains("curl code 28"))
         #expect(error.request == "POST /repos/acme/gitops/issues/\(pr.number)/comments")
         #expect(h.sleeper.recorded.isEmpty)
         #expect(fast.requestBudget().requests == 1)  // one attempt only: a repeat could post the comment twice
-        try await Task.sleep(for: .milliseconds(1500))  // let the stand-in finish (or drop) the delayed comment
+        try await Task.sleep(for: .milliseconds(2500))  // let the stand-in finish (or drop) the delayed comment
         let stored = try await h.server.pullRequests(project: ForgeHarness.project)[0]
         #expect(stored.comments.count <= 1)
     }
@@ -164,7 +165,7 @@ import Testing
         #expect(error.message.contains("exceeds 1048576 bytes"))
     }
 
-    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
     func aNonJSONBodyIsNamed(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "non-json-\(flavour.rawValue)")
         defer { Task { await h.stop() } }
