@@ -317,7 +317,7 @@ actor SimForge {
 
     /// One page of `items` and the pagination headers of this flavour.
     func page<T>(_ items: [T], _ r: SimRequest, perPageKey: String, defaultSize: Int, maxSize: Int) -> ([T], [(String, String)]) {
-        let size = min(maxSize, max(1, Int(r.query[perPageKey] ?? "") ?? config.defaultPageSize ?? defaultSize))
+        let size = min(config.maxPageSize ?? maxSize, maxSize, max(1, Int(r.query[perPageKey] ?? "") ?? config.defaultPageSize ?? defaultSize))
         let pageNo = max(1, Int(r.query["page"] ?? "") ?? 1)
         let total = items.count
         let pages = max(1, (total + size - 1) / size)
@@ -348,7 +348,7 @@ actor SimForge {
         case .bitbucket:
             headers = []  // Bitbucket paginates in the body
         }
-        return (slice, headers)
+        return (slice, config.paginationHeaders ? headers : [])
     }
 
     // MARK: Control (tests, demos)

@@ -107,11 +107,21 @@ public struct GitLabClient: ForgeAdapter {
 
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
 
-    /// `Link: rel="next"`, else `X-Next-Page` (some proxies drop `Link`).
+    /// `Link: rel="next"`, else `X-Next-Page`, else `X-Total-Pages`, else (no pagination headers at all) the next
+    /// page while pages come back full (a proxy or an older server may drop some headers).
     private func nextPage(_ doc: JSONValue, _ r: ForgeResponse, _ count: Int, _ current: String) -> String? {
         if let link = r.nextLink { return link }
-        guard let next = r.headers["X-Next-Page"], Int(next) != nil else { return nil }
-        return ForgeTransport.setting("page", to: next, in: current)
+        if let next = r.headers["X-Next-Page"] {
+            guard Int(next) != nil else { return nil }  // present and empty: this was the last page
+            return ForgeTransport.setting("page", to: next, in: current)
+        }
+        let page = current.split(separator: "?").last?.split(separator: "&")
+            .first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
+        if let pages = r.headers["X-Total-Pages"].flatMap(Int.init) {
+            return page < pages ? ForgeTransport.setting("page", to: "\(page + 1)", in: current) : nil
+        }
+        guard count > 0, count >= min(pageSize, 20) else { return nil }
+        return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
     }
 
     static func pullRequest(_ j: JSONValue) -> PullRequest {

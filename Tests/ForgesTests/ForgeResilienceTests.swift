@@ -23,6 +23,28 @@ import Testing
         #expect(ours.map(\.number) == [mine.number])
     }
 
+    /// Forges (or proxies) that drop pagination headers, cap page sizes below the request and ignore list filters:
+    /// the bot's pull request, older than 150 others, must still be found, and a 429 on the first call waited out.
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
+    func findsThePullRequestWithoutPaginationHeadersOrFilters(flavour: ForgeSimFlavour) async throws {
+        let h = try await ForgeHarness.start(flavour, log: "bare-pagination-\(flavour.rawValue)") { config in
+            config.paginationHeaders = flavour == .github  // GitHub always sends Link; the others may not
+            config.maxPageSize = 30
+            config.honourListFilters = false
+        }
+        defer { Task { await h.stop() } }
+        let forge = h.client()
+        let mine = try await forge.createPullRequest(ForgeHarness.newPR())
+        try await h.server.seedOpenPullRequests(project: ForgeHarness.project, count: 150, prefix: "other/change-")
+        await h.server.inject(ForgeSimFault(.tooManyRequests, count: 1))
+        let found = try #require(try await forge.findOpenPullRequest(head: ForgeHarness.botBranch, base: "main"))
+        #expect(found.number == mine.number)
+        #expect(try await forge.listOpenPullRequests(headPrefix: "other/").count == 150)
+        let again = try await forge.createPullRequest(ForgeHarness.newPR())
+        #expect(again.number == mine.number)
+        #expect(h.sleeper.recorded == [.seconds(1)])
+    }
+
     @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
     func tooManyRequestsWaitsRetryAfterThenSucceeds(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "429-\(flavour.rawValue)")
