@@ -1,8 +1,10 @@
 internal import Foundation
 
 /// The stand-in's state and request handling: projects over bare repositories, pull requests, comments,
-/// labels, injected faults. One actor, so every request sees a consistent forge.
-actor SimForge {
+/// labels, injected faults. All state lives on one serial queue (its own thread, not the cooperative pool: handlers
+/// run `git` synchronously), so every request sees a consistent forge.
+final class SimForge: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "promote-forge-sim.state")
     var config: ForgeSimConfiguration
     var projects: [String: SimProject] = [:]
     var projectIDs: [Int: String] = [:]
@@ -20,7 +22,17 @@ actor SimForge {
 
     var flavour: ForgeSimFlavour { config.flavour }
 
-    func setPort(_ port: Int) { config.port = port }
+    func setPort(_ port: Int) async { await run { self.config.port = port } }
+
+    /// Runs `body` on the state queue.
+    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in queue.async { c.resume(returning: body()) } }
+    }
+
+    /// Runs a throwing `body` on the state queue.
+    func runThrowing<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in queue.async { c.resume(with: Result { try body() }) } }
+    }
 
     /// `make()` parsed once per `key`.
     func cachedTemplate(_ key: String, _ make: () -> SimJSON) -> SimJSON {
@@ -62,24 +74,28 @@ actor SimForge {
 
     func handle(_ request: SimRequest) async -> SimResponse {
         var response: SimResponse
-        if let fault = takeFault(request) {
+        if let fault = await run({ self.takeFault(request) }) {
             if fault.kind == .delay {
-                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds ?? 1000))
-                response = await route(request)
+                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds ?? 1000))  // off the queue
+                response = await run { self.route(request) }
                 response.fault = "delay"
             } else {
-                response = faultResponse(fault)
+                response = await run { self.faultResponse(fault) }
             }
         } else {
-            response = await route(request)
+            response = await run { self.route(request) }
         }
-        requestsServed += 1
-        response.headers += rateLimitHeaders()
-        recorder.record(flavour: flavour, prefix: flavour.apiPrefix, request: request, response: response)
-        return response
+        let done = response
+        return await run {
+            var r = done
+            self.requestsServed += 1
+            r.headers += self.rateLimitHeaders()
+            self.recorder.record(flavour: self.flavour, prefix: self.flavour.apiPrefix, request: request, response: r)
+            return r
+        }
     }
 
-    private func route(_ request: SimRequest) async -> SimResponse {
+    private func route(_ request: SimRequest) -> SimResponse {
         if let token = config.token, !authorized(request, token: token) {
             return unauthorized()
         }
@@ -122,8 +138,8 @@ actor SimForge {
 
     // MARK: Faults
 
-    func addFault(_ f: ForgeSimFault) { faults.append(f) }
-    func clearFaults() { faults.removeAll() }
+    func addFault(_ f: ForgeSimFault) async { await run { self.faults.append(f) } }
+    func clearFaults() async { await run { self.faults.removeAll() } }
 
     private func takeFault(_ r: SimRequest) -> ForgeSimFault? {
         guard let i = faults.firstIndex(where: { $0.count > 0 && $0.matches(method: r.method, path: r.path) }) else { return nil }
@@ -354,7 +370,11 @@ actor SimForge {
     // MARK: Control (tests, demos)
 
     /// Creates `count` branches at the tip of `base` and an open pull request for each (other people's work).
-    func seedOpenPullRequests(project path: String, count: Int, base: String, prefix: String) throws -> [Int] {
+    func seedOpenPullRequests(project path: String, count: Int, base: String, prefix: String) async throws -> [Int] {
+        try await runThrowing { try self.seedSync(project: path, count: count, base: base, prefix: prefix) }
+    }
+
+    private func seedSync(project path: String, count: Int, base: String, prefix: String) throws -> [Int] {
         var p = try project(path)
         guard let sha = try p.repo.tip(base) else { throw BareRepository.GitError(message: "no branch \(base)") }
         let names = (0..<count).map { "\(prefix)\(p.nextNumber + 1 + $0)" }
@@ -374,19 +394,31 @@ actor SimForge {
         return numbers
     }
 
-    func pullRequests(project path: String) throws -> [ForgeSimPullRequest] {
+    func pullRequests(project path: String) async throws -> [ForgeSimPullRequest] {
+        try await runThrowing { try self.pullRequestsSync(project: path) }
+    }
+
+    private func pullRequestsSync(project path: String) throws -> [ForgeSimPullRequest] {
         let p = try project(path)
         return refreshed(p.pulls.values.sorted { $0.number < $1.number }, p)
     }
 
-    func humanMerge(project path: String, number: Int, squash: Bool) throws -> ForgeSimPullRequest {
+    func humanMerge(project path: String, number: Int, squash: Bool) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanMergeSync(project: path, number: number, squash: squash) }
+    }
+
+    private func humanMergeSync(project path: String, number: Int, squash: Bool) throws -> ForgeSimPullRequest {
         var p = try project(path)
         let pr = try mergePullRequest(in: &p, number, squash: squash)
         save(p)
         return pr
     }
 
-    func humanClose(project path: String, number: Int) throws -> ForgeSimPullRequest {
+    func humanClose(project path: String, number: Int) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanCloseSync(project: path, number: number) }
+    }
+
+    private func humanCloseSync(project path: String, number: Int) throws -> ForgeSimPullRequest {
         var p = try project(path)
         let pr = try closePullRequest(in: &p, number)
         save(p)
@@ -402,7 +434,11 @@ actor SimForge {
         return c
     }
 
-    func defineLabels(project path: String, names: [String]) throws {
+    func defineLabels(project path: String, names: [String]) async throws {
+        try await runThrowing { try self.defineLabelsSync(project: path, names: names) }
+    }
+
+    private func defineLabelsSync(project path: String, names: [String]) throws {
         var p = try project(path)
         for n in names where !p.labels.contains(where: { $0.name == n }) {
             p.labels.append(SimLabel(id: p.labels.count + 1, name: n))

@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 internal import Foundation
 
 /// Bitbucket Cloud pull requests over the 2.0 REST API (`apiBase` `https://api.bitbucket.org/2.0`,
@@ -10,14 +10,15 @@ public struct BitbucketClient: ForgeAdapter {
     public var kind: ForgeKind { .bitbucket }
     private let repoPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         if let user = config.username {
             headers.add("Authorization", "Basic " + Data("\(user):\(config.token)".utf8).base64EncodedString())
         } else {
             headers.add("Authorization", "Bearer \(config.token)")
         }
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         repoPath = "/repositories/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
     }
 

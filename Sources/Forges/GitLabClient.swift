@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 
 /// GitLab (gitlab.com or self-managed) merge requests over the v4 REST API. The project is its path
 /// (`group/subgroup/project`, sent URL-encoded) or its numeric id.
@@ -8,10 +8,11 @@ public struct GitLabClient: ForgeAdapter {
     public var kind: ForgeKind { .gitlab }
     private let projectPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         headers.add("PRIVATE-TOKEN", config.token)
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         projectPath = "/projects/" + ForgeTransport.escapeSegment(config.project)
     }
 

@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 
 /// Gitea and Forgejo pull requests over the v1 REST API (`apiBase` ends in `/api/v1`).
 public struct GiteaClient: ForgeAdapter {
@@ -7,10 +7,11 @@ public struct GiteaClient: ForgeAdapter {
     public let kind: ForgeKind
     private let repoPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         headers.add("Authorization", "token \(config.token)")
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         kind = config.kind
         repoPath = "/repos/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
     }

@@ -1,3 +1,4 @@
+import CurlHTTP
 import ForgeSim
 import Forges
 import Foundation
@@ -114,5 +115,24 @@ import Testing
         let pr = try await forge.createPullRequest(new)
         #expect(pr.draft && pr.title.hasPrefix("Draft: "))
         #expect(pr.url.contains("/acme/gitops/-/merge_requests/\(pr.number)"))
+    }
+}
+
+/// Forgejo speaks the Gitea API; clients may share one worker pool.
+@Suite struct ForgejoAndSharedPoolTests {
+    @Test func forgejoClientsShareAPool() async throws {
+        let h = try await ForgeHarness.start(.gitea, log: "forgejo-shared-pool")
+        defer { Task { await h.stop() } }
+        let pool = CurlWorkerPool(threads: 1)
+        let config = ForgeConfig(kind: .forgejo, apiBase: h.server.apiBase, project: ForgeHarness.project, token: "s3cret-forge-token")
+        let a = Forges.makeClient(config, pool: pool)
+        let b = Forges.makeClient(config, pool: pool)
+        #expect(a.kind == .forgejo)
+        let created = try await a.createPullRequest(ForgeHarness.newPR())
+        let seen = try await b.pullRequest(number: created.number)
+        #expect(seen.number == created.number && seen.state == .open)
+        let merged = try await b.merge(number: created.number, method: .squash)
+        #expect(merged.state == .merged)
+        #expect(try h.git("rev-list", "--parents", "-n", "1", "main").split(separator: " ").count == 2)  // squash: one parent
     }
 }
