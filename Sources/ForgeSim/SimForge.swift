@@ -79,6 +79,14 @@ final class SimForge: @unchecked Sendable {
                 try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds ?? 1000))  // off the queue
                 response = await run { self.route(request) }
                 response.fault = "delay"
+            } else if fault.kind == .lostAnswer {
+                response = await run {
+                    _ = self.route(request)  // the forge acted...
+                    let status = fault.status ?? 502
+                    var lost = SimResponse.json(status, self.errorBody(status: status, message: "Bad Gateway"))  // ...the client never hears
+                    lost.fault = fault.kind.rawValue
+                    return lost
+                }
             } else {
                 response = await run { self.faultResponse(fault) }
             }
@@ -178,7 +186,7 @@ final class SimForge: @unchecked Sendable {
                             body: Data("<html><body><h1>Welcome to nginx!</h1></body></html>\n".utf8))
         case .unauthorized:
             r = unauthorized()
-        case .delay:
+        case .delay, .lostAnswer:
             r = .empty(500)
         }
         r.fault = f.kind.rawValue

@@ -65,6 +65,21 @@ import Testing
         #expect(open.count == 1)
     }
 
+    /// The forge opens the pull request but its answer is lost (502): the retried create meets "already exists"
+    /// and resolves to the pull request the first attempt opened. Never a second one.
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
+    func aLostCreateAnswerIsRetriedIntoTheSamePullRequest(flavour: ForgeSimFlavour) async throws {
+        let h = try await ForgeHarness.start(flavour, log: "lost-answer-\(flavour.rawValue)")
+        defer { Task { await h.stop() } }
+        let forge = h.client()
+        await h.server.inject(ForgeSimFault(.lostAnswer, method: "POST", count: 1))
+        let pr = try await forge.createPullRequest(ForgeHarness.newPR())
+        let all = try await h.server.pullRequests(project: ForgeHarness.project)
+        #expect(all.count == 1)
+        #expect(pr.number == all[0].number && pr.state == .open)
+        #expect(h.sleeper.recorded.count == 1)
+    }
+
     @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea])
     func supersedeClosesWithALinkAndHumanMergesAreSeen(flavour: ForgeSimFlavour) async throws {
         let h = try await ForgeHarness.start(flavour, log: "supersede-\(flavour.rawValue)")

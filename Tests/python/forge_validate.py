@@ -28,7 +28,7 @@ ALLOWED_UNDESCRIBED = {401, 429}
 # Injected faults whose responses are not meant to match any description.
 MALFORMED_FAULTS = {"hugeBody", "nonJSON"}
 # Injected faults whose responses are error statuses (5xx, secondary-limit 403) with a forge-shaped error body.
-ERROR_FAULTS = {"status", "tooManyRequests", "secondaryRateLimit", "unauthorized"}
+ERROR_FAULTS = {"status", "tooManyRequests", "secondaryRateLimit", "unauthorized", "lostAnswer"}
 
 SPECS = {
     "github": [("github", "github/api.github.com.trimmed.json", "")],
