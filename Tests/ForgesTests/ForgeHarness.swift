@@ -41,6 +41,21 @@ struct ForgeHarness {
         return ForgeHarness(server: server, root: root, bare: bare, sleeper: RecordingSleeper(), kind: kind)
     }
 
+    /// Starts a stand-in, runs `body`, and stops the stand-in (awaited) whether `body` succeeds or throws.
+    static func run(
+        _ flavour: ForgeSimFlavour, log: String, tune: (inout ForgeSimConfiguration) -> Void = { _ in },
+        _ body: (ForgeHarness) async throws -> Void
+    ) async throws {
+        let h = try await start(flavour, log: log, tune: tune)
+        do {
+            try await body(h)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
+    }
+
     func client(
         token: String = "s3cret-forge-token", maxAttempts: Int = 5, http: CurlOptions = CurlOptions(connectTimeout: .seconds(5), totalTimeout: .seconds(20)),
         pageSize: Int = 100
