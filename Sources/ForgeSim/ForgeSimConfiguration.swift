@@ -15,10 +15,17 @@ public struct ForgeSimConfiguration: Sendable {
     public var defaultPageSize: Int?
     /// The request budget reported in rate-limit headers.
     public var rateLimit: Int
+    /// Send pagination headers (`Link`, `X-Next-Page`, `X-Total-Count`...). Off imitates a server or proxy without them.
+    public var paginationHeaders: Bool
+    /// Cap pages below what a client asks for (servers may enforce a smaller maximum), if set.
+    public var maxPageSize: Int?
+    /// Apply the list filters (`head`, `source_branch`, `base_branch`...). Off imitates a server that ignores them.
+    public var honourListFilters: Bool
 
     public init(
         flavour: ForgeSimFlavour, repositories: String, host: String = "127.0.0.1", port: Int = 0, token: String? = nil,
-        recordPath: String? = nil, defaultPageSize: Int? = nil, rateLimit: Int = 5000
+        recordPath: String? = nil, defaultPageSize: Int? = nil, rateLimit: Int = 5000, paginationHeaders: Bool = true,
+        maxPageSize: Int? = nil, honourListFilters: Bool = true
     ) {
         self.flavour = flavour
         self.repositories = repositories
@@ -28,5 +35,8 @@ public struct ForgeSimConfiguration: Sendable {
         self.recordPath = recordPath
         self.defaultPageSize = defaultPageSize
         self.rateLimit = rateLimit
+        self.paginationHeaders = paginationHeaders
+        self.maxPageSize = maxPageSize
+        self.honourListFilters = honourListFilters
     }
 }

@@ -16,6 +16,8 @@ public struct ForgeSimFault: Sendable, Hashable, Codable {
         case nonJSON
         /// Answer 401 as a bad token would.
         case unauthorized
+        /// Carry the request out, then answer `status` (default 502) as if the answer were lost on the way back.
+        case lostAnswer
     }
 
     public var kind: Kind

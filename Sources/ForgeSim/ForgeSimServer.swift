@@ -2,6 +2,7 @@ internal import Foundation
 internal import Hummingbird
 internal import Logging
 internal import NIOCore
+internal import ServiceLifecycle
 internal import HTTPTypes
 
 /// The stand-in forge: GitHub, GitLab or Gitea REST endpoints on 127.0.0.1 over real bare repositories.
@@ -13,6 +14,7 @@ public final class ForgeSimServer: Sendable {
     public let port: Int
     public let configuration: ForgeSimConfiguration
     private let forge: SimForge
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     /// `http://127.0.0.1:PORT`.
@@ -20,10 +22,11 @@ public final class ForgeSimServer: Sendable {
     /// The API base URL a client is configured with (`forge.api`): origin plus `/api/v4` or `/api/v1` (none for GitHub).
     public var apiBase: String { origin + configuration.flavour.apiPrefix }
 
-    private init(port: Int, configuration: ForgeSimConfiguration, forge: SimForge, task: Task<Void, any Error>) {
+    private init(port: Int, configuration: ForgeSimConfiguration, forge: SimForge, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
         self.configuration = configuration
         self.forge = forge
+        self.group = group
         self.task = task
     }
 
@@ -35,7 +38,10 @@ public final class ForgeSimServer: Sendable {
             portSink.yield(port)
             portSink.finish()
         })
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        var quiet = Logger(label: "promote-forge-sim")
+        quiet.logLevel = .critical
+        let group = ServiceGroup(services: [app], logger: quiet)
+        let task = Task { try await group.run() }
         var bound: Int?
         for await p in portStream { bound = p }
         guard let port = bound else {
@@ -44,7 +50,7 @@ public final class ForgeSimServer: Sendable {
             throw SimStartError(message: "the stand-in forge could not listen on \(configuration.host):\(configuration.port)")
         }
         await forge.setPort(port)
-        return ForgeSimServer(port: port, configuration: configuration, forge: forge, task: task)
+        return ForgeSimServer(port: port, configuration: configuration, forge: forge, group: group, task: task)
     }
 
     /// Runs in the foreground until SIGINT/SIGTERM (the executable). `onRunning` receives the bound port.
@@ -57,9 +63,9 @@ public final class ForgeSimServer: Sendable {
         try await app.runService()
     }
 
-    /// Stops listening and waits for the server to finish.
+    /// Stops listening, lets requests in flight finish, and waits for the server to end.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 

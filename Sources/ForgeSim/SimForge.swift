@@ -1,8 +1,10 @@
 internal import Foundation
 
 /// The stand-in's state and request handling: projects over bare repositories, pull requests, comments,
-/// labels, injected faults. One actor, so every request sees a consistent forge.
-actor SimForge {
+/// labels, injected faults. All state lives on one serial queue (its own thread, not the cooperative pool: handlers
+/// run `git` synchronously), so every request sees a consistent forge.
+final class SimForge: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "promote-forge-sim.state")
     var config: ForgeSimConfiguration
     var projects: [String: SimProject] = [:]
     var projectIDs: [Int: String] = [:]
@@ -20,7 +22,17 @@ actor SimForge {
 
     var flavour: ForgeSimFlavour { config.flavour }
 
-    func setPort(_ port: Int) { config.port = port }
+    func setPort(_ port: Int) async { await run { self.config.port = port } }
+
+    /// Runs `body` on the state queue.
+    func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in queue.async { c.resume(returning: body()) } }
+    }
+
+    /// Runs a throwing `body` on the state queue.
+    func runThrowing<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in queue.async { c.resume(with: Result { try body() }) } }
+    }
 
     /// `make()` parsed once per `key`.
     func cachedTemplate(_ key: String, _ make: () -> SimJSON) -> SimJSON {
@@ -62,24 +74,36 @@ actor SimForge {
 
     func handle(_ request: SimRequest) async -> SimResponse {
         var response: SimResponse
-        if let fault = takeFault(request) {
+        if let fault = await run({ self.takeFault(request) }) {
             if fault.kind == .delay {
-                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds ?? 1000))
-                response = await route(request)
+                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds ?? 1000))  // off the queue
+                response = await run { self.route(request) }
                 response.fault = "delay"
+            } else if fault.kind == .lostAnswer {
+                response = await run {
+                    _ = self.route(request)  // the forge acted...
+                    let status = fault.status ?? 502
+                    var lost = SimResponse.json(status, self.errorBody(status: status, message: "Bad Gateway"))  // ...the client never hears
+                    lost.fault = fault.kind.rawValue
+                    return lost
+                }
             } else {
-                response = faultResponse(fault)
+                response = await run { self.faultResponse(fault) }
             }
         } else {
-            response = await route(request)
+            response = await run { self.route(request) }
         }
-        requestsServed += 1
-        response.headers += rateLimitHeaders()
-        recorder.record(flavour: flavour, prefix: flavour.apiPrefix, request: request, response: response)
-        return response
+        let done = response
+        return await run {
+            var r = done
+            self.requestsServed += 1
+            r.headers += self.rateLimitHeaders()
+            self.recorder.record(flavour: self.flavour, prefix: self.flavour.apiPrefix, request: request, response: r)
+            return r
+        }
     }
 
-    private func route(_ request: SimRequest) async -> SimResponse {
+    private func route(_ request: SimRequest) -> SimResponse {
         if let token = config.token, !authorized(request, token: token) {
             return unauthorized()
         }
@@ -88,6 +112,7 @@ actor SimForge {
             case .github: return try github(request)
             case .gitlab: return try gitlab(request)
             case .gitea: return try gitea(request)
+            case .bitbucket: return try bitbucket(request)
             }
         } catch {
             return .json(error.status, error.body)
@@ -103,6 +128,10 @@ actor SimForge {
         case .github: return (scheme == "bearer" || scheme == "token") && value == token
         case .gitlab: return r.header("PRIVATE-TOKEN") == token || (scheme == "bearer" && value == token)
         case .gitea: return (scheme == "bearer" || scheme == "token") && value == token
+        case .bitbucket:
+            if scheme == "bearer" { return value == token }
+            guard scheme == "basic", let decoded = Data(base64Encoded: value).map({ String(decoding: $0, as: UTF8.self) }) else { return false }
+            return decoded.split(separator: ":", maxSplits: 1).last.map(String.init) == token
         }
     }
 
@@ -111,13 +140,14 @@ actor SimForge {
         case .github: .json(401, ["message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"])
         case .gitlab: .json(401, ["message": "401 Unauthorized"])
         case .gitea: .json(401, ["message": "user does not exist [uid: 0, name: ]", "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket: .json(401, ["type": "error", "error": ["message": "Token is invalid or not supported for this endpoint."]])
         }
     }
 
     // MARK: Faults
 
-    func addFault(_ f: ForgeSimFault) { faults.append(f) }
-    func clearFaults() { faults.removeAll() }
+    func addFault(_ f: ForgeSimFault) async { await run { self.faults.append(f) } }
+    func clearFaults() async { await run { self.faults.removeAll() } }
 
     private func takeFault(_ r: SimRequest) -> ForgeSimFault? {
         guard let i = faults.firstIndex(where: { $0.count > 0 && $0.matches(method: r.method, path: r.path) }) else { return nil }
@@ -156,7 +186,7 @@ actor SimForge {
                             body: Data("<html><body><h1>Welcome to nginx!</h1></body></html>\n".utf8))
         case .unauthorized:
             r = unauthorized()
-        case .delay:
+        case .delay, .lostAnswer:
             r = .empty(500)
         }
         r.fault = f.kind.rawValue
@@ -168,6 +198,7 @@ actor SimForge {
         case .github: ["message": .string(message), "documentation_url": "https://docs.github.com/rest"]
         case .gitlab: ["message": .string("\(status) \(message)")]
         case .gitea: ["message": .string(message), "url": .string(config.origin + "/api/swagger")]
+        case .bitbucket: ["type": "error", "error": ["message": .string(message)]]
         }
     }
 
@@ -176,6 +207,7 @@ actor SimForge {
         case .github: SimHTTPError(status: 404, body: ["message": "Not Found", "documentation_url": "https://docs.github.com/rest"])
         case .gitlab: SimHTTPError(status: 404, body: ["message": .string("404 \(what) Not Found")])
         case .gitea: SimHTTPError(status: 404, body: ["message": "The target couldn't be found.", "url": .string(config.origin + "/api/swagger"), "errors": []])
+        case .bitbucket: SimHTTPError(status: 404, body: ["type": "error", "error": ["message": .string("\(what) not found")]])
         }
     }
 
@@ -190,7 +222,7 @@ actor SimForge {
         case .gitlab:
             return [("RateLimit-Limit", "\(config.rateLimit)"), ("RateLimit-Remaining", "\(remaining)"),
                     ("RateLimit-Observed", "\(requestsServed)"), ("RateLimit-Reset", reset), ("RateLimit-Name", "throttle_authenticated_api")]
-        case .gitea:
+        case .gitea, .bitbucket:
             return []
         }
     }
@@ -231,6 +263,7 @@ actor SimForge {
                                              "errors": [["resource": "PullRequest", "field": .string(field), "code": "invalid"]]])
         case .gitlab: SimHTTPError(status: 400, body: ["message": .array([.string(message)])])
         case .gitea: SimHTTPError(status: 404, body: ["message": .string(message), "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket: SimHTTPError(status: 400, body: ["type": "error", "error": ["message": .string(message), "data": .object([field: .array([.string(message)])])]])
         }
     }
 
@@ -246,6 +279,10 @@ actor SimForge {
             return SimHTTPError(status: 409, body: [
                 "message": .string("pull request already exists for these targets [id: \(pr.id), issue_id: \(pr.id), head_repo_id: \(p.id), base_repo_id: \(p.id), head_branch: \(pr.head), base_branch: \(pr.base)]"),
                 "url": .string(config.origin + "/api/swagger")])
+        case .bitbucket:
+            // Bitbucket's answer to a duplicate is not documented; the stand-in answers 400 as for other invalid input.
+            return SimHTTPError(status: 400, body: ["type": "error", "error": [
+                "message": .string("There is already an open pull request from \(pr.head) to \(pr.base) (#\(pr.number))")]])
         }
     }
 
@@ -304,7 +341,7 @@ actor SimForge {
 
     /// One page of `items` and the pagination headers of this flavour.
     func page<T>(_ items: [T], _ r: SimRequest, perPageKey: String, defaultSize: Int, maxSize: Int) -> ([T], [(String, String)]) {
-        let size = min(maxSize, max(1, Int(r.query[perPageKey] ?? "") ?? config.defaultPageSize ?? defaultSize))
+        let size = min(config.maxPageSize ?? maxSize, maxSize, max(1, Int(r.query[perPageKey] ?? "") ?? config.defaultPageSize ?? defaultSize))
         let pageNo = max(1, Int(r.query["page"] ?? "") ?? 1)
         let total = items.count
         let pages = max(1, (total + size - 1) / size)
@@ -332,14 +369,20 @@ actor SimForge {
                         ("X-Next-Page", pageNo < pages ? "\(pageNo + 1)" : ""), ("X-Prev-Page", pageNo > 1 ? "\(pageNo - 1)" : "")]
         case .gitea:
             headers += [("X-Total-Count", "\(total)")]
+        case .bitbucket:
+            headers = []  // Bitbucket paginates in the body
         }
-        return (slice, headers)
+        return (slice, config.paginationHeaders ? headers : [])
     }
 
     // MARK: Control (tests, demos)
 
     /// Creates `count` branches at the tip of `base` and an open pull request for each (other people's work).
-    func seedOpenPullRequests(project path: String, count: Int, base: String, prefix: String) throws -> [Int] {
+    func seedOpenPullRequests(project path: String, count: Int, base: String, prefix: String) async throws -> [Int] {
+        try await runThrowing { try self.seedSync(project: path, count: count, base: base, prefix: prefix) }
+    }
+
+    private func seedSync(project path: String, count: Int, base: String, prefix: String) throws -> [Int] {
         var p = try project(path)
         guard let sha = try p.repo.tip(base) else { throw BareRepository.GitError(message: "no branch \(base)") }
         let names = (0..<count).map { "\(prefix)\(p.nextNumber + 1 + $0)" }
@@ -359,19 +402,31 @@ actor SimForge {
         return numbers
     }
 
-    func pullRequests(project path: String) throws -> [ForgeSimPullRequest] {
+    func pullRequests(project path: String) async throws -> [ForgeSimPullRequest] {
+        try await runThrowing { try self.pullRequestsSync(project: path) }
+    }
+
+    private func pullRequestsSync(project path: String) throws -> [ForgeSimPullRequest] {
         let p = try project(path)
         return refreshed(p.pulls.values.sorted { $0.number < $1.number }, p)
     }
 
-    func humanMerge(project path: String, number: Int, squash: Bool) throws -> ForgeSimPullRequest {
+    func humanMerge(project path: String, number: Int, squash: Bool) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanMergeSync(project: path, number: number, squash: squash) }
+    }
+
+    private func humanMergeSync(project path: String, number: Int, squash: Bool) throws -> ForgeSimPullRequest {
         var p = try project(path)
         let pr = try mergePullRequest(in: &p, number, squash: squash)
         save(p)
         return pr
     }
 
-    func humanClose(project path: String, number: Int) throws -> ForgeSimPullRequest {
+    func humanClose(project path: String, number: Int) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanCloseSync(project: path, number: number) }
+    }
+
+    private func humanCloseSync(project path: String, number: Int) throws -> ForgeSimPullRequest {
         var p = try project(path)
         let pr = try closePullRequest(in: &p, number)
         save(p)
@@ -387,7 +442,11 @@ actor SimForge {
         return c
     }
 
-    func defineLabels(project path: String, names: [String]) throws {
+    func defineLabels(project path: String, names: [String]) async throws {
+        try await runThrowing { try self.defineLabelsSync(project: path, names: names) }
+    }
+
+    private func defineLabelsSync(project path: String, names: [String]) throws {
         var p = try project(path)
         for n in names where !p.labels.contains(where: { $0.name == n }) {
             p.labels.append(SimLabel(id: p.labels.count + 1, name: n))

@@ -21,11 +21,11 @@ extension SimForge {
             let state = r.query["state"] ?? "open"
             var prs = p.pulls.values.sorted { $0.number > $1.number }
             prs = prs.filter { state == "all" || (state == "open" ? $0.state == .open : $0.state != .open) }
-            if let head = r.query["head"] {
+            if config.honourListFilters, let head = r.query["head"] {
                 let branch = head.split(separator: ":", maxSplits: 1).last.map(String.init) ?? head
                 prs = prs.filter { $0.head == branch }
             }
-            if let base = r.query["base"] { prs = prs.filter { $0.base == base } }
+            if config.honourListFilters, let base = r.query["base"] { prs = prs.filter { $0.base == base } }
             let (slice, headers) = page(prs, r, perPageKey: "per_page", defaultSize: 30, maxSize: 100)
             return .json(200, .array(refreshed(slice, p).map { githubPull($0, p, r, simple: true) }), headers: headers)
         case ("POST", 1, "pulls"):

@@ -36,8 +36,8 @@ extension SimForge {
                     default: true
                     }
                 }
-                if let h = r.query["source_branch"] { prs = prs.filter { $0.head == h } }
-                if let b = r.query["target_branch"] { prs = prs.filter { $0.base == b } }
+                if config.honourListFilters, let h = r.query["source_branch"] { prs = prs.filter { $0.head == h } }
+                if config.honourListFilters, let b = r.query["target_branch"] { prs = prs.filter { $0.base == b } }
                 let (slice, headers) = page(prs, r, perPageKey: "per_page", defaultSize: 20, maxSize: 100)
                 return .json(200, .array(refreshed(slice, p).map { gitlabMR($0, p, r) }), headers: headers)
             case "POST":

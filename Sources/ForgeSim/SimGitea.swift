@@ -22,7 +22,7 @@ extension SimForge {
             let state = r.query["state"] ?? "open"
             var prs = p.pulls.values.sorted { $0.number > $1.number }
             prs = prs.filter { state == "all" || (state == "open" ? $0.state == .open : $0.state != .open) }
-            if let base = r.query["base_branch"] { prs = prs.filter { $0.base == base } }
+            if config.honourListFilters, let base = r.query["base_branch"] { prs = prs.filter { $0.base == base } }
             let (slice, headers) = page(prs, r, perPageKey: "limit", defaultSize: 30, maxSize: 50)
             return .json(200, .array(refreshed(slice, p).map { giteaPull($0, p, r) }), headers: headers)
         case ("POST", 1, "pulls"):

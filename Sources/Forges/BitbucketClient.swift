@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 internal import Foundation
 
 /// Bitbucket Cloud pull requests over the 2.0 REST API (`apiBase` `https://api.bitbucket.org/2.0`,
@@ -10,14 +10,15 @@ public struct BitbucketClient: ForgeAdapter {
     public var kind: ForgeKind { .bitbucket }
     private let repoPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         if let user = config.username {
             headers.add("Authorization", "Basic " + Data("\(user):\(config.token)".utf8).base64EncodedString())
         } else {
             headers.add("Authorization", "Bearer \(config.token)")
         }
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         repoPath = "/repositories/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
     }
 
@@ -44,7 +45,7 @@ public struct BitbucketClient: ForgeAdapter {
 
     public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
         let body: JSONValue = [
-            "title": .string(request.title), "description": .string(request.body),
+            "type": "pullrequest", "title": .string(request.title), "description": .string(request.body),
             "source": ["branch": ["name": .string(request.head)]],
             "destination": ["branch": ["name": .string(request.base)]],
             "close_source_branch": false, "draft": .bool(request.draft),
@@ -60,10 +61,10 @@ public struct BitbucketClient: ForgeAdapter {
     }
 
     public func updatePullRequest(number: Int, title: String?, body: String?) async throws -> PullRequest {
-        var fields: [String: JSONValue] = [:]
+        var fields: [String: JSONValue] = ["type": "pullrequest"]
         if let title { fields["title"] = .string(title) }
         if let body { fields["description"] = .string(body) }
-        if fields.isEmpty { return try await pullRequest(number: number) }
+        if fields.count == 1 { return try await pullRequest(number: number) }
         return Self.pullRequest(try await transport.send("PUT", "\(repoPath)/pullrequests/\(number)", json: .object(fields)).json())
     }
 
@@ -79,16 +80,16 @@ public struct BitbucketClient: ForgeAdapter {
         let current = try await transport.send("GET", "\(repoPath)/pullrequests/\(number)").json()
         var list = current["reviewers"]?.array ?? []
         for r in reviewers {
-            let entry: JSONValue = r.hasPrefix("{") ? ["uuid": .string(r)] : ["account_id": .string(r)]
+            let entry: JSONValue = r.hasPrefix("{") ? ["type": "user", "uuid": .string(r)] : ["type": "user", "account_id": .string(r)]
             if !list.contains(where: { $0["uuid"] == entry["uuid"] && $0["account_id"] == entry["account_id"] }) { list.append(entry) }
         }
         _ = try await transport.send("PUT", "\(repoPath)/pullrequests/\(number)",
-                                     json: ["title": current["title"] ?? "", "reviewers": .array(list)])
+                                     json: ["type": "pullrequest", "title": current["title"] ?? "", "reviewers": .array(list)])
     }
 
     public func comment(_ body: String, on number: Int) async throws {
         _ = try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/comments",
-                                     json: ["content": ["raw": .string(body)]], idempotency: .once)
+                                     json: ["type": "pullrequest_comment", "content": ["raw": .string(body)]], idempotency: .once)
     }
 
     public func close(number: Int, comment text: String?) async throws {
@@ -113,7 +114,7 @@ public struct BitbucketClient: ForgeAdapter {
         case .rebase: "fast_forward"
         }
         return Self.pullRequest(try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/merge",
-                                                         json: ["merge_strategy": .string(strategy)]).json())
+                                                         json: ["type": "pullrequest_merge_parameters", "merge_strategy": .string(strategy)]).json())
     }
 
     private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }

@@ -1,3 +1,4 @@
+public import CurlHTTP
 public import Promotion
 
 /// A ``ForgeClient`` that also reports its request budget (for metrics).
@@ -11,12 +12,12 @@ public protocol ForgeAdapter: ForgeClient {
 /// Builds forge clients from configuration.
 public enum Forges {
     /// The client for `config.kind`. `pool` lets several clients share worker threads.
-    public static func makeClient(_ config: ForgeConfig) -> any ForgeAdapter {
+    public static func makeClient(_ config: ForgeConfig, pool: CurlWorkerPool? = nil) -> any ForgeAdapter {
         switch config.kind {
-        case .github: GitHubClient(config: config)
-        case .gitlab: GitLabClient(config: config)
-        case .gitea, .forgejo: GiteaClient(config: config)
-        case .bitbucket: BitbucketClient(config: config)
+        case .github: GitHubClient(config: config, pool: pool)
+        case .gitlab: GitLabClient(config: config, pool: pool)
+        case .gitea, .forgejo: GiteaClient(config: config, pool: pool)
+        case .bitbucket: BitbucketClient(config: config, pool: pool)
         }
     }
 }

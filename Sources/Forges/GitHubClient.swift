@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 
 /// GitHub and GitHub Enterprise (set `apiBase` to `https://ghe.example/api/v3`) pull requests over the REST API.
 public struct GitHubClient: ForgeAdapter {
@@ -8,12 +8,13 @@ public struct GitHubClient: ForgeAdapter {
     private let repoPath: String
     private let owner: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         headers.add("Authorization", "Bearer \(config.token)")
         headers.add("Accept", "application/vnd.github+json")
         headers.add("X-GitHub-Api-Version", "2022-11-28")
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         let parts = config.project.split(separator: "/", maxSplits: 1).map(String.init)
         owner = parts.first ?? config.project
         repoPath = "/repos/" + parts.map(ForgeTransport.escapeSegment).joined(separator: "/")

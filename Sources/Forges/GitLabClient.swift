@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 
 /// GitLab (gitlab.com or self-managed) merge requests over the v4 REST API. The project is its path
 /// (`group/subgroup/project`, sent URL-encoded) or its numeric id.
@@ -8,10 +8,11 @@ public struct GitLabClient: ForgeAdapter {
     public var kind: ForgeKind { .gitlab }
     private let projectPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         headers.add("PRIVATE-TOKEN", config.token)
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         projectPath = "/projects/" + ForgeTransport.escapeSegment(config.project)
     }
 
@@ -107,11 +108,21 @@ public struct GitLabClient: ForgeAdapter {
 
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
 
-    /// `Link: rel="next"`, else `X-Next-Page` (some proxies drop `Link`).
+    /// `Link: rel="next"`, else `X-Next-Page`, else `X-Total-Pages`, else (no pagination headers at all) the next
+    /// page while pages come back full (a proxy or an older server may drop some headers).
     private func nextPage(_ doc: JSONValue, _ r: ForgeResponse, _ count: Int, _ current: String) -> String? {
         if let link = r.nextLink { return link }
-        guard let next = r.headers["X-Next-Page"], Int(next) != nil else { return nil }
-        return ForgeTransport.setting("page", to: next, in: current)
+        if let next = r.headers["X-Next-Page"] {
+            guard Int(next) != nil else { return nil }  // present and empty: this was the last page
+            return ForgeTransport.setting("page", to: next, in: current)
+        }
+        let page = current.split(separator: "?").last?.split(separator: "&")
+            .first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
+        if let pages = r.headers["X-Total-Pages"].flatMap(Int.init) {
+            return page < pages ? ForgeTransport.setting("page", to: "\(page + 1)", in: current) : nil
+        }
+        guard count > 0, count >= min(pageSize, 20) else { return nil }
+        return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
     }
 
     static func pullRequest(_ j: JSONValue) -> PullRequest {

@@ -1,5 +1,5 @@
 public import Promotion
-internal import CurlHTTP
+public import CurlHTTP
 
 /// Gitea and Forgejo pull requests over the v1 REST API (`apiBase` ends in `/api/v1`).
 public struct GiteaClient: ForgeAdapter {
@@ -7,10 +7,11 @@ public struct GiteaClient: ForgeAdapter {
     public let kind: ForgeKind
     private let repoPath: String
 
-    public init(config: ForgeConfig) {
+    /// `pool` lets several clients share worker threads; by default the client starts its own two.
+    public init(config: ForgeConfig, pool: CurlWorkerPool? = nil) {
         var headers = HTTPHeaders()
         headers.add("Authorization", "token \(config.token)")
-        transport = ForgeTransport(config: config, authHeaders: headers)
+        transport = ForgeTransport(config: config, authHeaders: headers, pool: pool)
         kind = config.kind
         repoPath = "/repos/" + config.project.split(separator: "/", maxSplits: 1).map { ForgeTransport.escapeSegment(String($0)) }.joined(separator: "/")
     }
@@ -111,12 +112,17 @@ public struct GiteaClient: ForgeAdapter {
     /// Gitea caps pages at 50 items by default (`MAX_RESPONSE_ITEMS`).
     private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
 
-    /// `Link: rel="next"`; else, when the page was full, the next page number.
+    /// `Link: rel="next"`; else the next page number while `X-Total-Count` says more remain or, without it,
+    /// while pages come back non-empty and full (a server may cap `limit` below what was asked).
     private func nextPage(_ doc: JSONValue, _ r: ForgeResponse, _ count: Int, _ current: String) -> String? {
         if let link = r.nextLink { return link }
-        guard count >= pageSize else { return nil }
         let page = current.split(separator: "?").last?.split(separator: "&")
             .first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst(5)) } ?? 1
+        if let total = r.headers["X-Total-Count"].flatMap(Int.init) {
+            guard count > 0, page * count < total else { return nil }
+        } else {
+            guard count > 0, count >= min(pageSize, 30) else { return nil }
+        }
         return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
     }
 

@@ -1,6 +1,7 @@
 // promote-forge-sim: a STAND-IN forge for tests and demos (not a real forge).
-//   promote-forge-sim --repos DIR --flavour github|gitlab|gitea [--port 0] [--host 127.0.0.1]
-//                     [--token T] [--record FILE.jsonl] [--rate-limit N]
+//   promote-forge-sim --repos DIR --flavour github|gitlab|gitea|bitbucket [--port 0] [--host 127.0.0.1]
+//                     [--token T] [--record FILE.jsonl] [--rate-limit N] [--no-pagination-headers]
+//                     [--max-page-size N] [--ignore-list-filters]
 // Project `acme/gitops` is served from the bare repository DIR/acme/gitops.git.
 import ForgeSim
 import Foundation
@@ -17,6 +18,9 @@ var host = "127.0.0.1"
 var token: String?
 var record: String?
 var rateLimit = 5000
+var paginationHeaders = true
+var maxPageSize: Int?
+var honourFilters = true
 var args = CommandLine.arguments.dropFirst()
 while let arg = args.popFirst() {
     func value() -> String {
@@ -27,15 +31,24 @@ while let arg = args.popFirst() {
     case "--repos": repos = value()
     case "--flavour", "--flavor":
         let v = value()
-        guard let f = ForgeSimFlavour(rawValue: v) else { fail("unknown flavour \(v) (github, gitlab, gitea)") }
+        guard let f = ForgeSimFlavour(rawValue: v) else { fail("unknown flavour \(v) (github, gitlab, gitea, bitbucket)") }
         flavour = f
     case "--port": port = Int(value()) ?? -1
     case "--host": host = value()
     case "--token": token = value()
     case "--record": record = value()
     case "--rate-limit": rateLimit = Int(value()) ?? 5000
+    case "--no-pagination-headers": paginationHeaders = false
+    case "--max-page-size": maxPageSize = Int(value())
+    case "--ignore-list-filters": honourFilters = false
     case "-h", "--help":
-        print("usage: promote-forge-sim --repos DIR --flavour github|gitlab|gitea [--port 0] [--token T] [--record FILE]")
+        print("""
+            usage: promote-forge-sim --repos DIR --flavour github|gitlab|gitea|bitbucket [--port 0] [--token T]
+                                     [--record FILE.jsonl] [--rate-limit N] [--no-pagination-headers]
+                                     [--max-page-size N] [--ignore-list-filters]
+            A stand-in forge (not a real one) on loopback. Project acme/gitops is DIR/acme/gitops.git.
+            Control API under /_sim/ (faults, seed, pulls, merge/close as a person, labels): see docs/forges.md.
+            """)
         exit(0)
     default: fail("unknown argument \(arg)")
     }
@@ -45,7 +58,8 @@ guard (0...65535).contains(port) else { fail("--port must be 0..65535") }
 guard host == "127.0.0.1" || host == "localhost" || host == "::1" else { fail("the stand-in listens on loopback only") }
 
 let config = ForgeSimConfiguration(flavour: flavour, repositories: repos, host: host, port: port, token: token,
-                                   recordPath: record, rateLimit: rateLimit)
+                                   recordPath: record, rateLimit: rateLimit, paginationHeaders: paginationHeaders,
+                                   maxPageSize: maxPageSize, honourListFilters: honourFilters)
 let shownHost = host, shownFlavour = flavour
 do {
     try await ForgeSimServer.run(config) { bound in

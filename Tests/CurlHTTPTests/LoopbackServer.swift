@@ -87,6 +87,18 @@ struct LoopbackServer {
         return LoopbackServer(port: port, task: task)
     }
 
+    /// Starts a server, runs `body`, and stops the server (awaited) whether `body` succeeds or throws.
+    static func run(_ body: (LoopbackServer) async throws -> Void) async throws {
+        let server = try await start()
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     func stop() async {
         task.cancel()
         _ = try? await task.value

@@ -24,18 +24,36 @@ struct ForgeHarness {
     let kind: ForgeKind
 
     static func start(
-        _ flavour: ForgeSimFlavour, log: String, token: String = "s3cret-forge-token", branches: [String] = [botBranch, "promote/production/radio"]
+        _ flavour: ForgeSimFlavour, log: String, token: String = "s3cret-forge-token", branches: [String] = [botBranch, "promote/production/radio"],
+        tune: (inout ForgeSimConfiguration) -> Void = { _ in }
     ) async throws -> ForgeHarness {
         let root = try ForgeFixtures.temporaryDirectory("forge-\(flavour.rawValue)")
         let bare = try ForgeFixtures.makeRepository(root: root, project: project, branches: branches)
-        let server = try await ForgeSimServer.start(ForgeSimConfiguration(
-            flavour: flavour, repositories: root, token: token, recordPath: ForgeFixtures.exchangeLogPath(log)))
+        var config = ForgeSimConfiguration(flavour: flavour, repositories: root, token: token, recordPath: ForgeFixtures.exchangeLogPath(log))
+        tune(&config)
+        let server = try await ForgeSimServer.start(config)
         let kind: ForgeKind = switch flavour {
         case .github: .github
         case .gitlab: .gitlab
         case .gitea: .gitea
+        case .bitbucket: .bitbucket
         }
         return ForgeHarness(server: server, root: root, bare: bare, sleeper: RecordingSleeper(), kind: kind)
+    }
+
+    /// Starts a stand-in, runs `body`, and stops the stand-in (awaited) whether `body` succeeds or throws.
+    static func run(
+        _ flavour: ForgeSimFlavour, log: String, tune: (inout ForgeSimConfiguration) -> Void = { _ in },
+        _ body: (ForgeHarness) async throws -> Void
+    ) async throws {
+        let h = try await start(flavour, log: log, tune: tune)
+        do {
+            try await body(h)
+        } catch {
+            await h.stop()
+            throw error
+        }
+        await h.stop()
     }
 
     func client(

@@ -28,13 +28,14 @@ ALLOWED_UNDESCRIBED = {401, 429}
 # Injected faults whose responses are not meant to match any description.
 MALFORMED_FAULTS = {"hugeBody", "nonJSON"}
 # Injected faults whose responses are error statuses (5xx, secondary-limit 403) with a forge-shaped error body.
-ERROR_FAULTS = {"status", "tooManyRequests", "secondaryRateLimit", "unauthorized"}
+ERROR_FAULTS = {"status", "tooManyRequests", "secondaryRateLimit", "unauthorized", "lostAnswer"}
 
 SPECS = {
     "github": [("github", "github/api.github.com.trimmed.json", "")],
     "gitlab": [("gitlab", "gitlab/gitlab-mr.derived.openapi.json", "/api/v4")],
     "gitea": [("gitea", "gitea/gitea-swagger.v1.trimmed.json", "/api/v1"),
               ("forgejo", "forgejo/forgejo-swagger.v1.trimmed.json", "/api/v1")],
+    "bitbucket": [("bitbucket", "bitbucket/bitbucket-2.0-swagger.trimmed.json", "/2.0")],
 }
 SERVER = "http://127.0.0.1"
 
@@ -123,6 +124,8 @@ def reason(e):
 
 def _error_body_ok(flavour, body):
     """Hand check of an error body the descriptions do not cover: the forge's own {"message": ...} shape."""
+    if flavour == "bitbucket":
+        return isinstance(body, dict) and body.get("type") == "error" and isinstance((body.get("error") or {}).get("message"), str)
     if not isinstance(body, dict) or "message" not in body:
         return False
     msg = body["message"]

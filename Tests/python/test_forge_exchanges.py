@@ -18,7 +18,7 @@ def test_the_swift_tests_recorded_every_flavour():
         for line in f.read_text().splitlines():
             if line.strip():
                 flavours.add(json.loads(line)["flavour"])
-    assert {"github", "gitlab", "gitea"} <= flavours, "run `swift test --filter ForgesTests` first"
+    assert {"github", "gitlab", "gitea", "bitbucket"} <= flavours, "run `swift test --filter ForgesTests` first"
 
 
 @pytest.mark.parametrize("log", LOGS, ids=[f.stem for f in LOGS])
