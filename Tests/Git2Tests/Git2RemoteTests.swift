@@ -180,4 +180,22 @@ import TestSupport
         #expect(error?.kind == .timeout, "\(String(describing: error))")
         #expect(elapsed >= 1.4 && elapsed < 30, "gave up after \(elapsed) s")
     }
+
+    /// A server whose accept queue is full never completes the TCP handshake: the connect timeout fires.
+    @Test(arguments: ["http", "ssh"])
+    func connectTimeoutFires(scheme: String) throws {
+        let scratch = try GitScratch("git2-connect")
+        defer { scratch.remove() }
+        let server = try GitHangingServer(completeHandshake: false, lifetime: 60)
+        defer { server.stop() }
+        let mirror = try Repository.initBare(at: scratch.sub("mirror.git"))
+        let options = RemoteOptions(
+            credentials: .userPassword(username: "u", password: "p"),
+            timeouts: NetworkTimeouts(connect: .seconds(1), idle: .seconds(30)))
+        let error = #expect(throws: GitError.self) {
+            try mirror.fetch(url: "\(scheme)://127.0.0.1:\(server.port)/repo.git", refspecs: ["+refs/heads/*:refs/heads/*"], prune: true, options: options)
+        }
+        #expect(error?.kind == .timeout, "\(String(describing: error))")
+        #expect(error?.message.contains("connecting to 127.0.0.1") == true, "\(String(describing: error))")
+    }
 }

@@ -3,8 +3,8 @@
 
   git_test_server.py http  --root DIR [--user U --password P] [--lifetime S]
       git http-backend behind HTTP/1.1 with Basic auth. Reads chunked request bodies (libgit2 sends them).
-  git_test_server.py hang  [--lifetime S]
-      accepts connections and never answers.
+  git_test_server.py hang  [--no-handshake] [--lifetime S]
+      accepts connections and never answers (with --no-handshake: never even completes the TCP handshake).
   git_test_server.py supervise [--lifetime S] -- COMMAND...
       runs COMMAND (git daemon, sshd -D) in its own process group and kills the group with SIGKILL when stdin
       closes, on SIGTERM, or after the lifetime (git daemon inherits a blocked SIGTERM from the test process).
@@ -124,9 +124,26 @@ def serve_hang(args):
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
+    held = []
+    if args.no_handshake:
+        # Never accept and fill the (tiny) accept queue ourselves: further SYNs are dropped, so a client's
+        # connect() never completes.
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(4):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            try:
+                filler.connect(("127.0.0.1", port))
+            except BlockingIOError:
+                pass
+            held.append(filler)
+        time.sleep(0.2)
+        print(f"PORT {port}", flush=True)
+        wait_for_end(args.lifetime)
+        return
     listener.listen(64)
     print(f"PORT {listener.getsockname()[1]}", flush=True)
-    held = []
 
     def accept_forever():
         while True:
@@ -183,6 +200,7 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--lifetime", type=float, default=300)
+    parser.add_argument("--no-handshake", action="store_true")
     args = parser.parse_args()
     if args.mode == "http":
         serve_http(args)
