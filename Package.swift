@@ -93,6 +93,11 @@ let package = Package(
         // Test infrastructure: loopback git servers, fixture builders.
         .target(name: "TestSupport", dependencies: ["Promotion"], swiftSettings: strict),
 
+        // Benchmark of the git transport against the git CLI (bench/git/run.sh).
+        .executableTarget(
+            name: "bench-git", dependencies: ["GitOpsRepo", "Promotion", "TestSupport"], path: "bench/git/Sources",
+            swiftSettings: strict),
+
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),

@@ -5,7 +5,6 @@
 #include <git2.h>
 #include <git2/sys/transport.h>
 #include <git2/sys/stream.h>
-#include <git2/sys/errors.h>
 
 /* git_libgit2_opts is variadic, so Swift cannot call it: one typed wrapper per option we use.
    Never pass raw option numbers (Debian's backports renumber options). */
@@ -27,4 +26,9 @@ static inline int pb_git_enable_strict_object_creation(int enabled) {
 static inline int pb_git_enable_fsync_gitdir(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
 }
+static inline int pb_git_set_cache_object_limit(git_object_t type, size_t size) {
+  return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+
+#include "pb_stream.h"
 #endif

@@ -1,0 +1,120 @@
+import Foundation
+import Git2
+
+/// A dedicated thread that runs every libgit2 operation of one mirror, one synchronous closure at a time (libgit2's
+/// error state is per thread and its handles are not shared). One worker per mirror path in the process, so
+/// operations on one repository are serialised and different repositories run in parallel. Each job also holds an
+/// exclusive `flock` on the mirror's lock file, so several processes sharing a cache do not collide.
+final class GitWorker: @unchecked Sendable {
+    private static let registryLock = NSLock()
+    nonisolated(unsafe) private static var registry: [String: GitWorker] = [:]
+
+    /// The worker for the mirror at `path`.
+    static func forMirror(at path: String) -> GitWorker {
+        registryLock.lock()
+        defer { registryLock.unlock() }
+        if let worker = registry[path] { return worker }
+        let worker = GitWorker(path: path)
+        registry[path] = worker
+        return worker
+    }
+
+    let path: String
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var thread: Thread?
+    /// State owned by the worker thread (only touched from jobs).
+    let state = WorkerState()
+
+    private init(path: String) {
+        self.path = path
+        let thread = Thread { [unowned self] in loop() }
+        thread.name = "promote.git:\((path as NSString).lastPathComponent)"
+        thread.stackSize = 8 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    private var isCurrent: Bool { Thread.current.threadDictionary["promote.git.worker"] as? String == path }
+
+    private func loop() {
+        Thread.current.threadDictionary["promote.git.worker"] = path
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+        }
+    }
+
+    private func enqueue(_ job: @escaping () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Runs `body` on the worker thread and returns its result.
+    func run<T: Sendable>(_ body: @escaping @Sendable (WorkerState) throws -> T) async throws -> T {
+        let holder = Holder(body)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            enqueue { [state, path] in
+                let result = Result { try FileLock.holding(path + ".lock") { try holder.value!(state) } }
+                // Release the body (and what it captured, e.g. a non-escaping plan) before the caller resumes.
+                holder.value = nil
+                continuation.resume(with: result)
+            }
+        }
+    }
+
+    /// Runs `body` on the worker thread, blocking the caller; inline when already on it (snapshot reads made from
+    /// inside a job).
+    func sync<T>(_ body: (WorkerState) throws -> T) throws -> T {
+        if isCurrent { return try body(state) }
+        return try withoutActuallyEscaping(body) { escapable in
+            let box = ResultBox<T>()
+            let done = DispatchSemaphore(value: 0)
+            let holder = Holder(escapable)
+            enqueue { [state] in
+                box.result = Result { try holder.value!(state) }
+                holder.value = nil
+                done.signal()
+            }
+            done.wait()
+            return try box.result!.get()
+        }
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        var result: Result<T, any Error>?
+    }
+
+    /// Holds a closure for a job and lets the job drop it before signalling completion.
+    private final class Holder<V>: @unchecked Sendable {
+        var value: V?
+        init(_ value: V) { self.value = value }
+    }
+}
+
+/// What a worker thread keeps between jobs.
+final class WorkerState: @unchecked Sendable {
+    /// The open mirror, reused across jobs; dropped when the mirror is rebuilt.
+    var repository: Repository?
+}
+
+/// An exclusive advisory lock on a file for the duration of a closure.
+enum FileLock {
+    static func holding<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw GitOpsError(.cache, "cannot open the mirror lock file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw GitOpsError(.cache, "cannot lock \(path): \(String(cString: strerror(errno)))") }
+        }
+        defer { _ = flock(fd, LOCK_UN) }
+        return try body()
+    }
+}

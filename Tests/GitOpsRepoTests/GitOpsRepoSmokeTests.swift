@@ -1,6 +1,0 @@
-import Testing
-@testable import GitOpsRepo
-
-@Test func moduleLinks() {
-    #expect(String(describing: GitOpsRepo.self) == "GitOpsRepo")
-}
