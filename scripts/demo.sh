@@ -1,37 +1,100 @@
 #!/usr/bin/env bash
-# The main job, for now: a `promote spec` demonstration on the sample manifests under environments/
-# (run after scripts/setup.sh built .build/release/promote). Nothing under environments/ is modified.
+# The main job on the embedded defaults, in a temporary folder that is removed afterwards:
+#   1. a sandbox GitOps repository (a local bare repo) seeded from environments/ and templates/,
+#   2. the bundled stand-in forge (promote-forge-sim, GitHub flavour) on a free loopback port,
+#   3. two releases of the sample model jukebox through `promote release` (SQLite state in the temp folder),
+#   4. the staging commit, the production pull request and `promote status`.
+# Run after scripts/setup.sh built the release binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PROMOTE="${PROMOTE:-.build/release/promote}"
-"$PROMOTE" --version
-
-echo
-echo "== Model locations of every sample spec (promote spec models)"
-for f in environments/*/*.yaml; do
-  echo "-- $f"
-  "$PROMOTE" spec models "$f"
+BIN="${PROMOTE_BIN:-$(pwd)/.build/release}"
+for tool in promote promote-forge-sim; do
+  [ -x "$BIN/$tool" ] || { echo "demo: $BIN/$tool is missing; run scripts/setup.sh first" >&2; exit 1; }
 done
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cp -r environments "$work/"
+work="$(mktemp -d /tmp/promote-demo.XXXXXX)"
+sim_pid=""
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/state"
+mkdir -p "$HOME"
+git() { command git -c user.name=demo -c user.email=demo@example.com -c init.defaultBranch=main "$@"; }
 
-echo
-echo "== CI published jukebox 1.4.2: edit the staging spec (promote spec set --in-place), then the diff"
-"$PROMOTE" spec set "$work/environments/staging/jukebox.yaml" \
-  'spec.predictors[name=default].graph.modelUri' gs://models/jukebox/1.4.2 --in-place
-diff -u environments/staging/jukebox.yaml "$work/environments/staging/jukebox.yaml" || true
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-echo
-echo "== A value YAML would read as a number is written as a string"
-"$PROMOTE" spec set "$work/environments/staging/recommender.yaml" spec.storageUri 1.10 \
-  | diff -u environments/staging/recommender.yaml - || true
+step "1. A sandbox GitOps repository, seeded from environments/ and templates/"
+bare="$work/repos/acme/gitops.git"
+git init -q --bare "$bare"
+git clone -q "$bare" "$work/seed" 2>/dev/null
+cp -r environments templates "$work/seed/"
+git -C "$work/seed" add -A
+git -C "$work/seed" commit -qm "Seed the sandbox GitOps repository"
+git -C "$work/seed" push -q origin HEAD:main
+git -C "$work/seed" log --oneline -1
+ls "$work/seed/environments/staging" "$work/seed/environments/production"
 
-echo
-echo "== Refusals: exit 1, a message naming file, line and reason, nothing written"
-printf 'spec:\n  replicas: {{ .Values.replicas }}\n  image: app:1\n' > "$work/template.yaml"
-set +e
-"$PROMOTE" spec set "$work/template.yaml" spec.image app:2; echo "exit $?"
-"$PROMOTE" spec set "$work/environments/staging/jukebox.yaml" 'spec.predictors[name=canary].graph.modelUri' x; echo "exit $?"
-set -e
+step "2. The bundled stand-in forge (not a real forge), GitHub flavour, on loopback"
+"$BIN/promote-forge-sim" --repos "$work/repos" --flavour github --port 0 --token demo-token > "$work/forge.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 1 100); do grep -q "api http" "$work/forge.log" 2>/dev/null && break; sleep 0.1; done
+api="$(grep -o 'api http[^ ]*' "$work/forge.log" | cut -d' ' -f2)"
+[ -n "$api" ] || { echo "demo: the stand-in forge did not start:"; cat "$work/forge.log"; exit 1; }
+cat "$work/forge.log"
+
+cat > "$work/promote.yaml" <<YAML
+repository: {url: "file://$bare", branch: main}
+forge: {type: github, api: "$api", project: acme/gitops, tokenEnv: PROMOTE_DEMO_FORGE_TOKEN}
+commit:
+  author: {name: promote-bot, email: promote-bot@example.com}
+environments:
+  - name: staging
+    path: environments/staging/{model}.yaml
+    mode: push
+  - name: production
+    path: environments/production/{model}.yaml
+    mode: pull-request
+    labels: [promotion]
+    gates: {accuracy: ">= production - 0.01"}
+models:
+  jukebox: {allowedUris: ["gs://models/jukebox/"]}
+service: {state: "sqlite://$work/state/promote.db"}
+YAML
+export PROMOTE_CONFIG="$work/promote.yaml" PROMOTE_DEMO_FORGE_TOKEN=demo-token
+step "promote.yaml"
+cat "$work/promote.yaml"
+"$BIN/promote" config validate
+
+step "3a. CI: jukebox 1.4.2 is ready"
+"$BIN/promote" release jukebox 1.4.2 --uri gs://models/jukebox/1.4.2 --metric accuracy=0.93 --metric latency_p99_ms=180 \
+  --source-commit 3f2c9a1d0b7e --run-url https://ci.example/acme/jukebox/runs/42
+
+step "3b. The same event again: nothing moves"
+"$BIN/promote" release jukebox 1.4.2 --uri gs://models/jukebox/1.4.2 --metric accuracy=0.93 --metric latency_p99_ms=180 \
+  --source-commit 3f2c9a1d0b7e --run-url https://ci.example/acme/jukebox/runs/42
+
+step "3c. CI: jukebox 1.4.3 is ready (the open pull request is updated, not duplicated)"
+"$BIN/promote" release jukebox 1.4.3 --uri gs://models/jukebox/1.4.3 --metric accuracy=0.94 --metric latency_p99_ms=170 \
+  --source-commit 9a0b1c2d3e4f --run-url https://ci.example/acme/jukebox/runs/43
+
+step "4a. The staging commit (git log of the sandbox repository)"
+git --git-dir="$bare" log -1 --stat --format='commit %H%nAuthor: %an <%ae>%n%n%B' main -- environments/staging
+git --git-dir="$bare" diff HEAD~1 HEAD -- environments/staging
+
+step "4b. The production pull request (from the stand-in forge's API)"
+curl -fsS -H "Authorization: Bearer demo-token" "$api/repos/acme/gitops/pulls?state=open" | python3 -c '
+import json, sys
+for pr in json.load(sys.stdin):
+    print("#%d %s" % (pr["number"], pr["html_url"]))
+    print("%s -> %s: %s" % (pr["head"]["ref"], pr["base"]["ref"], pr["title"]))
+    print()
+    print(pr["body"])'
+
+step "4c. promote status"
+"$BIN/promote" status
+step "promote history jukebox"
+"$BIN/promote" history jukebox
+
+step "Done: everything ran in $work, which is removed now"

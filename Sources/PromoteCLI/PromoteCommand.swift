@@ -6,7 +6,10 @@ public struct PromoteCommand: AsyncParsableCommand {
         commandName: "promote",
         abstract: "Promote model versions through GitOps environments.",
         version: PromoteVersion.current,
-        subcommands: [SpecCommand.self]
+        subcommands: [
+            ReleaseCommand.self, StatusCommand.self, HistoryCommand.self, RollbackCommand.self, ReconcileCommand.self,
+            SpecCommand.self, ConfigCommand.self, LedgerCommand.self,
+        ]
     )
 
     public init() {}

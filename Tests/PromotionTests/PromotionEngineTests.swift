@@ -118,7 +118,7 @@ import TestSupport
         #expect(w.forge.pullRequests.count == 1)
         let pr = try #require(w.forge.pullRequests.first)
         #expect(pr.title == "Promote jukebox 1.4.1 → 1.4.3 to production")
-        #expect(pr.body.contains("### Supersedes\n- 1.4.2 (https://forge.test/pr/1)"))
+        #expect(pr.body.contains("### Supersedes\n- 1.4.2, proposed earlier in this pull request"))
         #expect(w.repo.file("environments/production/jukebox.yaml", on: "promote/production/jukebox")?.contains("1.4.3") == true)
         #expect(try await w.store.promotion(id: first.record.id)?.state == .superseded)
         // A late delivery of the older version is refused and regresses nothing.

@@ -59,7 +59,7 @@ public struct PromotionEngine: Sendable {
         }
         let (record, created) = try await store.admit(request, origin: options.origin, now: now())
         if record.state == .superseded {
-            return PromotionReport(record: record, created: false, previews: [])
+            return PromotionReport(record: record, created: false, previews: [], steps: [])
         }
         return try await run(record, created: created, options: options)
     }
@@ -84,7 +84,8 @@ public struct PromotionEngine: Sendable {
             throw error
         }
         let stored = options.dryRun ? run.record : (try await store.promotion(id: record.id) ?? run.record)
-        return PromotionReport(record: stored, created: created, previews: run.previews)
+        return PromotionReport(
+            record: stored, created: created, previews: run.previews, steps: Array(stored.steps.dropFirst(record.steps.count)))
     }
 }
 
@@ -238,8 +239,9 @@ struct Run {
         var review = context(env, plan: plan, live: live)
         review.gateResults = gateResults
         review.gatesOverridden = !failed.isEmpty
-        if let proposed, proposed != request.version, let existing {
-            review.superseded = [.init(version: proposed, url: existing.url)]
+        if let proposed, proposed != request.version {
+            // The same pull request is updated: it proposed the older version until now.
+            review.superseded = [.init(version: proposed, url: nil)]
         }
         if let staged = try await stagedEntry(before: env) {
             review.staged = .init(environment: staged.environment, version: staged.version, since: Self.day(staged.recordedAt))

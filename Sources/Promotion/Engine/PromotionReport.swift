@@ -15,4 +15,6 @@ public struct PromotionReport: Sendable {
     public var created: Bool
     /// One per environment that was planned (always filled on a dry run).
     public var previews: [Preview]
+    /// The steps this run added (the record holds those of earlier runs of the same promotion too).
+    public var steps: [PromotionStep]
 }

@@ -100,7 +100,7 @@ public enum DefaultTemplates {
 
         ### Supersedes
         {{#superseded}}
-        - {{version}}{{#url}} ({{url}}){{/url}}
+        - {{version}}{{#url}} ({{url}}){{/url}}{{^url}}, proposed earlier in this pull request{{/url}}
         {{/superseded}}
         {{/hasSuperseded}}
 

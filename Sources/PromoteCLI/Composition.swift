@@ -1,0 +1,94 @@
+import Forges
+import Foundation
+import GitOpsRepo
+import Promotion
+import Store
+
+/// The composition root of the CLI: configuration, the state store, and the engine wired to the real adapters
+/// (libgit2 mirrors, libcurl forge clients). Built once per command.
+struct Composition {
+    let config: PromoteConfig
+    let store: SQLiteStore
+    let engine: PromotionEngine
+
+    init(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        config = try ConfigLoader.load(configPath)
+        store = try SQLiteStore(path: try StoreLocation.path(for: config.service.state, environment: environment))
+        let repositories = RepositoryRegistry(author: config.author, environment: environment)
+        let forges = ForgeRegistry(environment: environment)
+        engine = PromotionEngine(
+            config: config, store: store,
+            repository: { try repositories.repository(for: $0) },
+            forge: { try forges.client(for: $0) })
+    }
+}
+
+/// One git mirror per repository URL, created on first use and shared by every environment that names it.
+final class RepositoryRegistry: @unchecked Sendable {
+    /// The user name sent with an HTTPS token when the config names no `usernameEnv` (forges ignore it for tokens).
+    static let defaultUserVariable = "PROMOTE_INTERNAL_DEFAULT_GIT_USER"
+
+    private let lock = NSLock()
+    private var mirrors: [String: GitMirror] = [:]
+    private let author: Signature
+    private let environment: [String: String]
+
+    init(author: Signature, environment: [String: String]) {
+        self.author = author
+        var environment = environment
+        environment[Self.defaultUserVariable] = "x-access-token"
+        self.environment = environment
+    }
+
+    func repository(for settings: RepositorySettings) throws -> any GitOpsRepository {
+        try lock.withLock {
+            if let mirror = mirrors[settings.url] { return mirror }
+            let credentials: GitCredentials
+            switch settings.credentials {
+            case .none:
+                credentials = .none
+            case .userPassword(let userEnv, let passwordEnv):
+                credentials = .https(usernameEnv: userEnv ?? Self.defaultUserVariable, passwordEnv: passwordEnv)
+            case .sshKey(let user, let keyFile, let knownHosts, let pinned):
+                credentials = .ssh(SSHCredentials(
+                    user: user ?? "git", keyFile: keyFile, knownHostsFile: knownHosts, hostKeyFingerprints: pinned.map { [$0] } ?? []))
+            }
+            let mirror = try GitMirror(
+                config: GitRepositoryConfig(url: settings.url, credentials: credentials, committer: author, progress: GitTransfer.terminalPrinter),
+                environment: environment)
+            mirrors[settings.url] = mirror
+            return mirror
+        }
+    }
+}
+
+/// One forge client per (API, project), with its token read from the environment variable the config names.
+final class ForgeRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var clients: [String: any ForgeAdapter] = [:]
+    private let environment: [String: String]
+
+    init(environment: [String: String]) { self.environment = environment }
+
+    func client(for env: EnvironmentSettings) throws -> any ForgeClient {
+        let settings = env.forge
+        guard settings.kind != .none, let kind = ForgeKind(rawValue: settings.kind.rawValue) else {
+            throw CLIFailure("environment '\(env.name)' opens pull requests but no forge is configured (forge: {type: github, ...})")
+        }
+        guard let project = settings.project, let tokenEnv = settings.tokenEnv else {
+            throw CLIFailure("forge.project and forge.tokenEnv are required for environment '\(env.name)'")
+        }
+        guard let token = environment[tokenEnv], !token.isEmpty else {
+            throw CLIFailure("the forge token is not set: export \(tokenEnv) (named by forge.tokenEnv)")
+        }
+        let key = "\(kind.rawValue) \(settings.api ?? "") \(project)"
+        return lock.withLock {
+            if let client = clients[key] { return client }
+            let client = Forges.makeClient(ForgeConfig(
+                kind: kind, apiBase: settings.api, project: project, token: token, tokenSource: tokenEnv,
+                userAgent: "promote/\(PromoteVersion.current)"))
+            clients[key] = client
+            return client
+        }
+    }
+}

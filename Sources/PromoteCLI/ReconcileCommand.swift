@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Promotion
+
+/// `promote reconcile [--dry-run] [--json]`: compare the ledger with the repositories and forges; repair per policy.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Find drift between what was promoted and what the repository holds; repair what each environment's policy allows.",
+        discussion: "Exit status 0 whether or not drift was found; 1 when reconciliation itself failed.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .customLong("dry-run"), help: "Report only; change nothing.") var dryRun = false
+    @Flag(help: "Print {\"findings\": [...]} as JSON.") var json = false
+
+    func run() async throws {
+        try await CLIFailure.reporting {
+            let app = try Composition(configPath: global.config)
+            let findings = try await Reconciler(engine: app.engine).run(dryRun: dryRun)
+            if json {
+                let objects = findings.map { f -> [String: Any] in
+                    var o: [String: Any] = [
+                        "model": f.model, "environment": f.environment, "kind": f.kind.rawValue, "expected": f.expected,
+                        "actual": f.actual, "action": f.action.rawValue,
+                    ]
+                    if let detail = f.detail { o["detail"] = detail }
+                    return o
+                }
+                print(ReportPrinter.encode(["findings": objects]))
+                return
+            }
+            if findings.isEmpty {
+                print("no drift: every environment holds what was promoted")
+                return
+            }
+            for f in findings {
+                print("\(f.model)  \(f.environment)  \(f.kind.rawValue): expected \(f.expected), found \(f.actual) -> \(f.action.rawValue)"
+                    + (f.detail.map { " (\($0))" } ?? ""))
+            }
+        }
+    }
+}
