@@ -32,31 +32,13 @@ public enum ForgeFixtures {
         return bare
     }
 
-    /// Runs git with an isolated configuration; returns trimmed stdout.
+    /// Runs git with an isolated configuration (see ``GitCLI``); returns trimmed stdout.
     @discardableResult
     public static func git(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git"] + args
-        var env = ProcessInfo.processInfo.environment
-        env["GIT_CONFIG_NOSYSTEM"] = "1"
-        env["GIT_AUTHOR_NAME"] = "Test"
-        env["GIT_AUTHOR_EMAIL"] = "test@example.invalid"
-        env["GIT_COMMITTER_NAME"] = "Test"
-        env["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw GitCommandError(message: "git \(args.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try cli.line(args)
     }
+
+    private static let cli = GitCLI(home: FileManager.default.temporaryDirectory.appendingPathComponent("promote-forge-fixtures-home").path)
 
     /// Where Swift tests write stand-in exchange logs for `Tests/python/test_forge_exchanges.py` to validate.
     public static func exchangeLogPath(_ name: String, filePath: String = #filePath) -> String {
@@ -68,10 +50,4 @@ public enum ForgeFixtures {
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.appendingPathComponent("\(name).jsonl").path
     }
-}
-
-/// A git command failed.
-public struct GitCommandError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }
