@@ -91,7 +91,11 @@ public final class ForgeTransport: Sendable {
             let rateLimited = status == 429 || (status == 403 && Self.isRateLimit403(response))
             if rateLimited { budgetState.countRateLimit() }
             let retryable = rateLimited || (idempotency == .idempotent && [500, 502, 503, 504].contains(status))
-            guard retryable else { throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: message) }
+            guard retryable else {
+                // A rejected token: say which variable it came from, so the fix is obvious (never the token itself).
+                let hint = status == 401 ? config.tokenSource.map { " (check the token in $\($0))" } ?? "" : ""
+                throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: message + hint)
+            }
             let wait = serverWait(response, rateLimited: rateLimited) ?? policy.backoff(afterAttempt: attempt)
             if wait > policy.maxServerWait {
                 throw ForgeFailure(kind: rateLimited ? .rateLimited : .server, request: shown, status: status,

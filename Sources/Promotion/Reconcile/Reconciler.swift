@@ -106,8 +106,11 @@ public struct Reconciler: Sendable {
         }
         switch pr.state {
         case .merged:
+            // Recording a merge only corrects the bot's own books (and removes its own branch), so it is done under
+            // every policy: a stale ledger would make gates compare with the wrong production version.
             var result = finding(.mergeUnrecorded, actual: "merged \(pr.url)")
-            guard mayRepair, !dryRun else { return [result] }
+            result.action = dryRun ? .none : .repaired
+            guard !dryRun else { return [result] }
             try await recordMerge(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
             result.detail = "recorded \(proposed.version) as live from \(pr.mergeCommitSHA ?? pr.url)"
             return [result]
