@@ -66,20 +66,23 @@ public struct GitLabClient: ForgeAdapter {
 
     public func requestReviewers(_ reviewers: [String], on number: Int) async throws {
         guard !reviewers.isEmpty else { return }
-        var ids: [JSONValue] = []
-        for name in reviewers {
-            if name.hasPrefix("team:") || name.contains("/") {
-                throw ForgeFailure(kind: .invalid, request: "PUT \(projectPath)/merge_requests/\(number)", status: nil,
-                                   message: "GitLab merge requests take user reviewers only, not the group '\(name)'")
-            }
-            let users = try await transport.send("GET", "/users", query: [("username", name)]).json()
-            guard let id = users.array?.first?["id"]?.int else {
-                throw ForgeFailure(kind: .notFound, request: "GET /users?username=\(name)", status: 200,
-                                   message: "no GitLab user named '\(name)'")
-            }
-            ids.append(.number(Double(id)))
+        if let group = reviewers.first(where: { $0.hasPrefix("team:") || $0.contains("/") }) {
+            throw ForgeFailure(kind: .invalid, request: "PUT \(projectPath)/merge_requests/\(number)", status: nil,
+                               message: "GitLab merge requests take user reviewers only, not the group '\(group)'")
         }
+        var ids: [JSONValue] = []
+        for name in reviewers { ids.append(.number(Double(try await userID(named: name)))) }
         _ = try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: ["reviewer_ids": .array(ids)])
+    }
+
+    /// The id of the GitLab user `name`. (Kept out of `requestReviewers`: Swift 6.3's optimiser crashed splitting that
+    /// coroutine when the lookup and its `throw` sat inside the loop.)
+    private func userID(named name: String) async throws -> Int {
+        let users = try await transport.send("GET", "/users", query: [("username", name)]).json()
+        guard let id = users.array?.first?["id"]?.int else {
+            throw ForgeFailure(kind: .notFound, request: "GET /users?username=\(name)", status: 200, message: "no GitLab user named '\(name)'")
+        }
+        return id
     }
 
     public func comment(_ body: String, on number: Int) async throws {
