@@ -367,7 +367,7 @@ public final class GitMirror: GitOpsRepository {
             }
         }
         return RemoteOptions(
-            credentials: credentials, hostKey: hostKey,
+            credentials: credentials, hostKey: hostKey, pinnedCertificateFiles: config.trustedCertificateFiles,
             timeouts: NetworkTimeouts(connect: config.timeouts.connect, idle: config.timeouts.idle),
             maxAuthAttempts: 1, progress: progress)
     }

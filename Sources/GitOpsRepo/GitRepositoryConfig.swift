@@ -7,6 +7,9 @@ public struct GitRepositoryConfig: Sendable {
     /// redacted from every message anyway).
     public var url: String
     public var credentials: GitCredentials
+    /// PEM files of https server certificates to trust in addition to the system CAs (self-signed servers): the
+    /// server's certificate must equal one of them.
+    public var trustedCertificateFiles: [String]
     /// The cache directory holding one bare mirror per URL; nil: `$XDG_CACHE_HOME/promote` (else `~/.cache/promote`).
     public var cacheDirectory: String?
     public var timeouts: GitTimeouts
@@ -20,8 +23,9 @@ public struct GitRepositoryConfig: Sendable {
     public init(
         url: String, credentials: GitCredentials = .none, cacheDirectory: String? = nil,
         timeouts: GitTimeouts = GitTimeouts(), committer: Signature = Signature(name: "promote-bot", email: "promote-bot@localhost"),
-        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil
+        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil, trustedCertificateFiles: [String] = []
     ) {
+        self.trustedCertificateFiles = trustedCertificateFiles
         self.url = url
         self.credentials = credentials
         self.cacheDirectory = cacheDirectory

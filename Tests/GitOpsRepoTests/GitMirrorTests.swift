@@ -14,9 +14,14 @@ import Promotion
         ])
         let server = try GitHTTPServer(root: fixtures.root, user: Kit.user, password: Kit.password)
         defer { server.stop() }
-        let mirror = try GitMirror(config: Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https), environment: Kit.env)
+        let progress = ProgressLog()
+        var config = Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https)
+        config.progress = { progress.append($0) }
+        let mirror = try GitMirror(config: config, environment: Kit.env)
         try await mirror.fetch()
         #expect(!mirror.mirrorPath.contains(Kit.password))
+        let received = try #require(progress.items.last { $0.phase == .receiving })
+        #expect(received.totalObjects > 0 && received.objects == received.totalObjects && received.bytes > 0)
         let snapshot = try #require(try await mirror.snapshot(of: "main"))
         #expect(try snapshot.list(directory: "") == ["README.md", "environments"])
         #expect(try snapshot.entry(at: "environments/staging") == .directory)
@@ -348,4 +353,12 @@ import Promotion
         let error = await #expect(throws: GitOpsError.self) { try await wrong.fetch() }
         #expect(error?.kind == .hostVerification)
     }
+}
+
+/// Collects progress reports from the worker thread.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [GitTransfer] = []
+    func append(_ item: GitTransfer) { lock.lock(); stored.append(item); lock.unlock() }
+    var items: [GitTransfer] { lock.lock(); defer { lock.unlock() }; return stored }
 }
