@@ -4,7 +4,7 @@ public struct GitTimeouts: Sendable, Hashable {
     /// Longest time without any progress (data or acknowledgement) once connected.
     public var idle: Duration
 
-    public init(connect: Duration = .seconds(15), idle: Duration = .seconds(60)) {
+    public init(connect: Duration = .seconds(10), idle: Duration = .seconds(30)) {
         self.connect = connect
         self.idle = idle
     }

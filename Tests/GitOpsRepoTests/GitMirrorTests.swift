@@ -81,10 +81,12 @@ import Promotion
             }
         }
         let mirror = try GitMirror(config: Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https), environment: Kit.env)
+        try await mirror.fetch()
         writer.start()
+        // Start once the writer has pushed, and never fetch by hand: every foreign push makes the bot's view stale.
+        while !FileManager.default.fileExists(atPath: log) { try await Task.sleep(for: .milliseconds(10)) }
         var pushed: [String] = []
         for i in 1...edits {
-            try await mirror.fetch()
             let outcome = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly, plan: Kit.setting("bot/edit-\(i).txt", to: "edit \(i)\n"))
             guard case let .pushed(commit, _, _) = outcome else { Issue.record("edit \(i): \(outcome)"); continue }
             pushed.append(commit)
