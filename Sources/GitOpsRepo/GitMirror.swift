@@ -184,6 +184,14 @@ public final class GitMirror: GitOpsRepository {
         let branchRef = Self.ref(branch)
         let baseTip = try Self.translate { try repo.reference(Self.ref(base)) }
         let branchTip = base == branch ? baseTip : try Self.translate { try repo.reference(branchRef) }
+        if policy == .fastForwardOnly, base != branch, let branchTip, branchTip != baseTip {
+            let ahead = try baseTip.map { tip in try Self.translate { try repo.isDescendant(tip, of: branchTip) } } ?? false
+            if !ahead {
+                throw GitOpsError(
+                    .rejected,
+                    "cannot update \(branch) from \(base) in \(displayURL) without a force push: \(branch) has commits \(base) does not have")
+            }
+        }
         let baseTree = try baseTip.map { tip in try Self.translate { try repo.commit(tip).tree } }
         let snapshot = MirrorSnapshot(commitID: baseTip, tree: baseTree, worker: worker, open: { [self] in try openOrClone($0, fetchExisting: false) })
         guard let request = try plan(snapshot) else {

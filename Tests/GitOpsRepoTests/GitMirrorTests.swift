@@ -355,6 +355,27 @@ import Promotion
         let error = await #expect(throws: GitOpsError.self) { try await wrong.fetch() }
         #expect(error?.kind == .hostVerification)
     }
+
+    @Test func fastForwardOnlyFromAnotherBaseRefusesADivergedBranch() async throws {
+        let scratch = try GitScratch("mirror-ffbase")
+        defer { scratch.remove() }
+        let fixtures = GitFixtures(root: scratch.path)
+        let upstream = try fixtures.bare("ops.git", files: ["a": "a\n"])
+        let mirror = try GitMirror(config: Kit.config("file://\(upstream)", cache: scratch.sub("cache")), environment: Kit.env)
+        try await mirror.fetch()
+        // staging does not exist yet: created from main.
+        guard case .pushed = try await mirror.update(branch: "staging", base: "main", policy: .fastForwardOnly, plan: Kit.setting("s", to: "1\n"))
+        else { Issue.record("staging not created"); return }
+        // main moves on with an unrelated change: staging (which has its own commit) cannot be fast-forwarded from it.
+        guard case .pushed = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly, plan: Kit.setting("m", to: "1\n"))
+        else { Issue.record("main not updated"); return }
+        let before = try fixtures.git.line(["rev-parse", "staging"], in: upstream)
+        let error = await #expect(throws: GitOpsError.self) {
+            try await mirror.update(branch: "staging", base: "main", policy: .fastForwardOnly, plan: Kit.setting("s", to: "2\n"))
+        }
+        #expect(error?.kind == .rejected)
+        #expect(try fixtures.git.line(["rev-parse", "staging"], in: upstream) == before)
+    }
 }
 
 /// Collects progress reports from the worker thread.
