@@ -232,6 +232,7 @@ public final class GitMirror: GitOpsRepository {
         defer { try? repo.deleteReference(outgoing) }
         let force = policy == .forceWithLease ? "+" : ""
         let report: PushReport
+        let pushStart = DispatchTime.now().uptimeNanoseconds
         do {
             report = try repo.push(
                 url: config.url, refspecs: ["\(force)\(outgoing):\(branchRef)"], leases: [branchRef: branchTip],
@@ -243,7 +244,10 @@ public final class GitMirror: GitOpsRepository {
         }
         if report.succeeded {
             try? repo.setReference(branchRef, to: commit, expected: branchTip.map { .at($0) } ?? .absent)
-            logger.info("pushed \(commit.hex) to \(branch) at \(displayURL)", metadata: ["attempt": "\(attempt)"])
+            let pushMilliseconds = (DispatchTime.now().uptimeNanoseconds - pushStart) / 1_000_000
+            logger.info(
+                "pushed \(commit.hex) to \(branch) at \(displayURL)",
+                metadata: ["attempt": "\(attempt)", "push_ms": "\(pushMilliseconds)"])
             return .done(.pushed(commit: commit.hex, previousTip: branchTip?.hex, attempts: attempt))
         }
         let reasons = report.rejections
