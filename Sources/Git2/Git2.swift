@@ -15,6 +15,9 @@ public enum Git2 {
         _ = pb_git_set_owner_validation(1)
         _ = pb_git_enable_strict_object_creation(1)
         _ = pb_git_set_user_agent("promote")
+        // mbedTLS has no default trust store: point it at the system bundle (or $SSL_CERT_FILE).
+        let bundle = getenv("SSL_CERT_FILE").map { String(cString: $0) } ?? "/etc/ssl/certs/ca-certificates.crt"
+        if FileManager.default.fileExists(atPath: bundle) { _ = pb_git_set_ssl_cert_locations(bundle, nil) }
         if getenv("PROMOTE_GIT2_DEFAULT_STREAM") == nil { _ = TimeoutStream.register() }
         return true
     }()

@@ -11,12 +11,12 @@ public struct NetworkTimeouts: Sendable, Hashable {
     /// Longest time without progress once connected.
     public var idle: Duration
 
-    public init(connect: Duration = .seconds(15), idle: Duration = .seconds(60)) {
+    public init(connect: Duration = .seconds(10), idle: Duration = .seconds(30)) {
         self.connect = connect
         self.idle = idle
     }
 
-    /// 15 s to connect, 60 s without progress.
+    /// 10 s to connect, 30 s without progress.
     public static let standard = NetworkTimeouts()
 
     var connectMilliseconds: Int32 { Self.milliseconds(connect) }

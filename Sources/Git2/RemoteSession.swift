@@ -116,9 +116,19 @@ final class RemoteSession {
     }
 
     private func checkCertificate(_ cert: UnsafeMutablePointer<git_cert>, _ valid: Bool, _ host: String) -> Int32 {
-        guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
-            return GIT_PASSTHROUGH.rawValue  // x509: libgit2's own verification decides
+        if cert.pointee.cert_type == GIT_CERT_X509 {
+            if valid { return 0 }
+            let x509 = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_x509.self).pointee
+            if let der = x509.data, x509.len > 0 {
+                let leaf = Data(bytes: der, count: x509.len)
+                if options.pinnedCertificateFiles.contains(where: { Self.derCertificates(inPEMFile: $0).contains(leaf) }) { return 0 }
+            }
+            git_error_set_str(
+                Int32(GIT_ERROR_SSL.rawValue),
+                "the TLS certificate of \(host) is not trusted (not signed by a system CA and not pinned)")
+            return GIT_ECERTIFICATE.rawValue
         }
+        guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
         let key = UnsafeMutableRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
         let port = URLComponents(string: url)?.port ?? 22
         switch options.hostKey {
@@ -147,6 +157,22 @@ final class RemoteSession {
     private func refuseHost(_ message: String) -> Int32 {
         git_error_set_str(Int32(GIT_ERROR_SSH.rawValue), message)
         return GIT_ECERTIFICATE.rawValue
+    }
+
+    /// The DER certificates in a PEM file (empty when unreadable).
+    static func derCertificates(inPEMFile path: String) -> [Data] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var out: [Data] = []
+        var body: String?
+        for line in text.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("-----BEGIN CERTIFICATE") { body = "" } else if line.hasPrefix("-----END CERTIFICATE") {
+                if let b = body, let der = Data(base64Encoded: b) { out.append(der) }
+                body = nil
+            } else if body != nil {
+                body! += line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return out
     }
 
     static func normalisedFingerprint(_ text: String) -> String {

@@ -184,6 +184,14 @@ public final class GitMirror: GitOpsRepository {
         let branchRef = Self.ref(branch)
         let baseTip = try Self.translate { try repo.reference(Self.ref(base)) }
         let branchTip = base == branch ? baseTip : try Self.translate { try repo.reference(branchRef) }
+        if policy == .fastForwardOnly, base != branch, let branchTip, branchTip != baseTip {
+            let ahead = try baseTip.map { tip in try Self.translate { try repo.isDescendant(tip, of: branchTip) } } ?? false
+            if !ahead {
+                throw GitOpsError(
+                    .rejected,
+                    "cannot update \(branch) from \(base) in \(displayURL) without a force push: \(branch) has commits \(base) does not have")
+            }
+        }
         let baseTree = try baseTip.map { tip in try Self.translate { try repo.commit(tip).tree } }
         let snapshot = MirrorSnapshot(commitID: baseTip, tree: baseTree, worker: worker, open: { [self] in try openOrClone($0, fetchExisting: false) })
         guard let request = try plan(snapshot) else {
@@ -224,6 +232,7 @@ public final class GitMirror: GitOpsRepository {
         defer { try? repo.deleteReference(outgoing) }
         let force = policy == .forceWithLease ? "+" : ""
         let report: PushReport
+        let pushStart = DispatchTime.now().uptimeNanoseconds
         do {
             report = try repo.push(
                 url: config.url, refspecs: ["\(force)\(outgoing):\(branchRef)"], leases: [branchRef: branchTip],
@@ -235,7 +244,10 @@ public final class GitMirror: GitOpsRepository {
         }
         if report.succeeded {
             try? repo.setReference(branchRef, to: commit, expected: branchTip.map { .at($0) } ?? .absent)
-            logger.info("pushed \(commit.hex) to \(branch) at \(displayURL)", metadata: ["attempt": "\(attempt)"])
+            let pushMilliseconds = (DispatchTime.now().uptimeNanoseconds - pushStart) / 1_000_000
+            logger.info(
+                "pushed \(commit.hex) to \(branch) at \(displayURL)",
+                metadata: ["attempt": "\(attempt)", "push_ms": "\(pushMilliseconds)"])
             return .done(.pushed(commit: commit.hex, previousTip: branchTip?.hex, attempts: attempt))
         }
         let reasons = report.rejections
@@ -367,7 +379,7 @@ public final class GitMirror: GitOpsRepository {
             }
         }
         return RemoteOptions(
-            credentials: credentials, hostKey: hostKey,
+            credentials: credentials, hostKey: hostKey, pinnedCertificateFiles: config.trustedCertificateFiles,
             timeouts: NetworkTimeouts(connect: config.timeouts.connect, idle: config.timeouts.idle),
             maxAuthAttempts: 1, progress: progress)
     }

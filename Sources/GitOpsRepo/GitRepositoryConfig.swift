@@ -7,6 +7,9 @@ public struct GitRepositoryConfig: Sendable {
     /// redacted from every message anyway).
     public var url: String
     public var credentials: GitCredentials
+    /// PEM files of https server certificates to trust in addition to the system CAs (self-signed servers): the
+    /// server's certificate must equal one of them.
+    public var trustedCertificateFiles: [String]
     /// The cache directory holding one bare mirror per URL; nil: `$XDG_CACHE_HOME/promote` (else `~/.cache/promote`).
     public var cacheDirectory: String?
     public var timeouts: GitTimeouts
@@ -20,8 +23,9 @@ public struct GitRepositoryConfig: Sendable {
     public init(
         url: String, credentials: GitCredentials = .none, cacheDirectory: String? = nil,
         timeouts: GitTimeouts = GitTimeouts(), committer: Signature = Signature(name: "promote-bot", email: "promote-bot@localhost"),
-        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil
+        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil, trustedCertificateFiles: [String] = []
     ) {
+        self.trustedCertificateFiles = trustedCertificateFiles
         self.url = url
         self.credentials = credentials
         self.cacheDirectory = cacheDirectory
@@ -36,52 +40,5 @@ public struct GitRepositoryConfig: Sendable {
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/promote" }
         let home = environment["HOME"] ?? NSHomeDirectory()
         return home + "/.cache/promote"
-    }
-}
-
-/// Connect and idle limits for every network operation of a mirror.
-public struct GitTimeouts: Sendable, Hashable {
-    public var connect: Duration
-    /// Longest time without any progress (data or acknowledgement) once connected.
-    public var idle: Duration
-
-    public init(connect: Duration = .seconds(15), idle: Duration = .seconds(60)) {
-        self.connect = connect
-        self.idle = idle
-    }
-}
-
-/// Credentials for a repository, by reference: secrets come from the environment or from files, never inline.
-public enum GitCredentials: Sendable, Hashable {
-    /// file://, git:// or anonymous http(s).
-    case none
-    /// HTTP(S) basic authentication: user name and password/token read from these environment variables.
-    case https(usernameEnv: String, passwordEnv: String)
-    /// An SSH key (ed25519 or ECDSA; RSA keys do not work with libssh2 1.10 against OpenSSH >= 8.8) and a host key
-    /// check: a known_hosts file (default `~/.ssh/known_hosts`) or pinned `SHA256:` fingerprints (which win).
-    case ssh(SSHCredentials)
-}
-
-/// The SSH side of `GitCredentials`.
-public struct SSHCredentials: Sendable, Hashable {
-    /// Login user when the URL has none (default "git").
-    public var user: String
-    public var keyFile: String
-    /// Defaults to `keyFile + ".pub"` when that file exists.
-    public var publicKeyFile: String?
-    public var passphraseEnv: String?
-    public var knownHostsFile: String?
-    public var hostKeyFingerprints: [String]
-
-    public init(
-        user: String = "git", keyFile: String, publicKeyFile: String? = nil, passphraseEnv: String? = nil,
-        knownHostsFile: String? = nil, hostKeyFingerprints: [String] = []
-    ) {
-        self.user = user
-        self.keyFile = keyFile
-        self.publicKeyFile = publicKeyFile
-        self.passphraseEnv = passphraseEnv
-        self.knownHostsFile = knownHostsFile
-        self.hostKeyFingerprints = hostKeyFingerprints
     }
 }

@@ -198,4 +198,30 @@ import TestSupport
         #expect(error?.kind == .timeout, "\(String(describing: error))")
         #expect(error?.message.contains("connecting to 127.0.0.1") == true, "\(String(describing: error))")
     }
+
+    /// https:// runs mbedTLS over our timeout stream: a real clone and push through it, with a pinned self-signed
+    /// certificate; without the pin the certificate is refused.
+    @Test func httpsWithAPinnedSelfSignedCertificate() throws {
+        let scratch = try GitScratch("git2-https")
+        defer { scratch.remove() }
+        let fixtures = GitFixtures(root: scratch.sub("srv"))
+        let upstream = try fixtures.bare("repo.git", files: ["a": "a\n"])
+        let server = try GitHTTPServer(root: fixtures.root, user: "bot", password: "tls-secret", tls: true)
+        defer { server.stop() }
+        let url = server.url("repo.git")
+        #expect(url.hasPrefix("https://"))
+        let mirror = try Repository.initBare(at: scratch.sub("mirror.git"))
+        let credentials = RemoteCredentials.userPassword(username: "bot", password: "tls-secret")
+        let refused = #expect(throws: GitError.self) {
+            try mirror.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*"], prune: true, options: RemoteOptions(credentials: credentials))
+        }
+        #expect(refused?.kind == .certificate, "\(String(describing: refused))")
+        let pinned = RemoteOptions(credentials: credentials, pinnedCertificateFiles: [try #require(server.certificateFile)])
+        try mirror.fetch(url: url, refspecs: ["+refs/heads/*:refs/heads/*"], prune: true, options: pinned)
+        let tip = try #require(try mirror.reference("refs/heads/main"))
+        let new = try commit(mirror, parent: tip, path: "b", content: "b\n")
+        let report = try mirror.push(url: url, refspecs: ["refs/promote/out:refs/heads/main"], leases: ["refs/heads/main": tip], options: pinned)
+        #expect(report.succeeded)
+        #expect(try fixtures.git.line(["rev-parse", "main"], in: upstream) == new.hex)
+    }
 }

@@ -14,9 +14,14 @@ import Promotion
         ])
         let server = try GitHTTPServer(root: fixtures.root, user: Kit.user, password: Kit.password)
         defer { server.stop() }
-        let mirror = try GitMirror(config: Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https), environment: Kit.env)
+        let progress = ProgressLog()
+        var config = Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https)
+        config.progress = { progress.append($0) }
+        let mirror = try GitMirror(config: config, environment: Kit.env)
         try await mirror.fetch()
         #expect(!mirror.mirrorPath.contains(Kit.password))
+        let received = try #require(progress.items.last { $0.phase == .receiving })
+        #expect(received.totalObjects > 0 && received.objects == received.totalObjects && received.bytes > 0)
         let snapshot = try #require(try await mirror.snapshot(of: "main"))
         #expect(try snapshot.list(directory: "") == ["README.md", "environments"])
         #expect(try snapshot.entry(at: "environments/staging") == .directory)
@@ -76,10 +81,12 @@ import Promotion
             }
         }
         let mirror = try GitMirror(config: Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https), environment: Kit.env)
+        try await mirror.fetch()
         writer.start()
+        // Start once the writer has pushed, and never fetch by hand: every foreign push makes the bot's view stale.
+        while !FileManager.default.fileExists(atPath: log) { try await Task.sleep(for: .milliseconds(10)) }
         var pushed: [String] = []
         for i in 1...edits {
-            try await mirror.fetch()
             let outcome = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly, plan: Kit.setting("bot/edit-\(i).txt", to: "edit \(i)\n"))
             guard case let .pushed(commit, _, _) = outcome else { Issue.record("edit \(i): \(outcome)"); continue }
             pushed.append(commit)
@@ -348,4 +355,33 @@ import Promotion
         let error = await #expect(throws: GitOpsError.self) { try await wrong.fetch() }
         #expect(error?.kind == .hostVerification)
     }
+
+    @Test func fastForwardOnlyFromAnotherBaseRefusesADivergedBranch() async throws {
+        let scratch = try GitScratch("mirror-ffbase")
+        defer { scratch.remove() }
+        let fixtures = GitFixtures(root: scratch.path)
+        let upstream = try fixtures.bare("ops.git", files: ["a": "a\n"])
+        let mirror = try GitMirror(config: Kit.config("file://\(upstream)", cache: scratch.sub("cache")), environment: Kit.env)
+        try await mirror.fetch()
+        // staging does not exist yet: created from main.
+        guard case .pushed = try await mirror.update(branch: "staging", base: "main", policy: .fastForwardOnly, plan: Kit.setting("s", to: "1\n"))
+        else { Issue.record("staging not created"); return }
+        // main moves on with an unrelated change: staging (which has its own commit) cannot be fast-forwarded from it.
+        guard case .pushed = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly, plan: Kit.setting("m", to: "1\n"))
+        else { Issue.record("main not updated"); return }
+        let before = try fixtures.git.line(["rev-parse", "staging"], in: upstream)
+        let error = await #expect(throws: GitOpsError.self) {
+            try await mirror.update(branch: "staging", base: "main", policy: .fastForwardOnly, plan: Kit.setting("s", to: "2\n"))
+        }
+        #expect(error?.kind == .rejected)
+        #expect(try fixtures.git.line(["rev-parse", "staging"], in: upstream) == before)
+    }
+}
+
+/// Collects progress reports from the worker thread.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [GitTransfer] = []
+    func append(_ item: GitTransfer) { lock.lock(); stored.append(item); lock.unlock() }
+    var items: [GitTransfer] { lock.lock(); defer { lock.unlock() }; return stored }
 }

@@ -5,4 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 swift build -c release --product bench-git
-/usr/bin/time -v .build/release/bench-git "$@" 2> >(grep -E "Maximum resident|Elapsed" >&2)
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -v .build/release/bench-git "$@" 2> >(grep -E "Maximum resident|Elapsed" >&2)
+else
+  .build/release/bench-git "$@"
+fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Loopback servers for Promote's git transport tests (started and stopped by Sources/TestSupport).
 
-  git_test_server.py http  --root DIR [--user U --password P] [--lifetime S]
+  git_test_server.py http  --root DIR [--user U --password P] [--tls-cert PEM --tls-key PEM] [--lifetime S]
       git http-backend behind HTTP/1.1 with Basic auth. Reads chunked request bodies (libgit2 sends them).
   git_test_server.py hang  [--no-handshake] [--lifetime S]
       accepts connections and never answers (with --no-handshake: never even completes the TCP handshake).
@@ -115,6 +115,11 @@ def make_handler(root, user, password):
 def serve_http(args):
     server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(args.root, args.user, args.password))
     server.daemon_threads = True
+    if args.tls_cert:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(f"PORT {server.server_address[1]}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     wait_for_end(args.lifetime)
@@ -201,6 +206,8 @@ def main():
     parser.add_argument("--password")
     parser.add_argument("--lifetime", type=float, default=300)
     parser.add_argument("--no-handshake", action="store_true")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     if args.mode == "http":
         serve_http(args)

@@ -97,20 +97,23 @@ let rssAfterMirror = peakRSSMiB()
 
 // (c) the bot, warm: fetch + edit one file + commit + push.  (d) the CLI minimum: fetch an up-to-date clone + push
 // a prepared one-file commit. Interleaved, so each side fetches the other's last commit.
-var c: [Double] = [], d: [Double] = []
+var c: [Double] = [], d: [Double] = [], cFetch: [Double] = []
 for round in 1...rounds {
     let target = path((round * 104_729) % files)
     let content = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench\ndata:\n  version: \"bot-\(round)\"\n"
-    c.append(try await secondsAsync {
-        try await mirror.fetch()
-        let outcome = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly) { snapshot in
-            guard case .file = try snapshot.entry(at: target) else { return nil }
-            return CommitRequest(
-                message: "promote bench \(round)\n\nPromote-Model: bench\nPromote-Version: \(round)\n",
-                changes: [target: Data(content.utf8)], author: Signature(name: "promote-bot", email: "bot@example.com"))
-        }
-        guard case .pushed = outcome else { throw GitCommandError(command: "bot update", status: -1, output: "\(outcome)") }
-    })
+    let start = DispatchTime.now().uptimeNanoseconds
+    try await mirror.fetch()
+    let fetched = DispatchTime.now().uptimeNanoseconds
+    let outcome = try await mirror.update(branch: "main", base: nil, policy: .fastForwardOnly) { snapshot in
+        guard case .file = try snapshot.entry(at: target) else { return nil }
+        return CommitRequest(
+            message: "promote bench \(round)\n\nPromote-Model: bench\nPromote-Version: \(round)\n",
+            changes: [target: Data(content.utf8)], author: Signature(name: "promote-bot", email: "bot@example.com"))
+    }
+    let end = DispatchTime.now().uptimeNanoseconds
+    guard case .pushed = outcome else { throw GitCommandError(command: "bot update", status: -1, output: "\(outcome)") }
+    c.append(Double(end - start) / 1e9)
+    cFetch.append(Double(fetched - start) / 1e9)
     // Prepare the CLI's commit (untimed).
     try git.run(["pull", "-q", "--ff-only", "origin", "main"], in: clone)
     try fixtures.write("cli \(round)\n", to: clone + "/" + path((round * 7) % files))
@@ -132,4 +135,5 @@ print(String(format: "| (d) CLI fetch (up to date) + push of a prepared commit, 
 print(String(format: "| (c)/(a) | %.1f%% (target < 5%%) |", 100 * bot / a))
 print(String(format: "| (c)/(d) | %.2f (target < 1.5) |", bot / cli))
 print(String(format: "| bot peak RSS after first mirror / at end | %.0f MiB / %.0f MiB |", rssAfterMirror, peakRSSMiB()))
+print(String(format: "(c) split: fetch %.3f s + edit/commit/push %.3f s (medians)", median(cFetch), median(zip(c, cFetch).map { $0 - $1 })))
 print("rounds (c): " + c.map { String(format: "%.3f", $0) }.joined(separator: " ") + "  (d): " + d.map { String(format: "%.3f", $0) }.joined(separator: " "))
