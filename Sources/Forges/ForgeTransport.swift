@@ -91,7 +91,14 @@ public final class ForgeTransport: Sendable {
             let rateLimited = status == 429 || (status == 403 && Self.isRateLimit403(response))
             if rateLimited { budgetState.countRateLimit() }
             let retryable = rateLimited || (idempotency == .idempotent && [500, 502, 503, 504].contains(status))
-            guard retryable else { throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: message) }
+            guard retryable else {
+                var text = message
+                if status == 401 {
+                    let source = config.tokenSource.map { "the token in \($0)" } ?? "the forge token"
+                    text += " (the forge refused \(source): check that it is set, valid and not expired)"
+                }
+                throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: text)
+            }
             let wait = serverWait(response, rateLimited: rateLimited) ?? policy.backoff(afterAttempt: attempt)
             if wait > policy.maxServerWait {
                 throw ForgeFailure(kind: rateLimited ? .rateLimited : .server, request: shown, status: status,
