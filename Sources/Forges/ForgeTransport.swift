@@ -92,9 +92,12 @@ public final class ForgeTransport: Sendable {
             if rateLimited { budgetState.countRateLimit() }
             let retryable = rateLimited || (idempotency == .idempotent && [500, 502, 503, 504].contains(status))
             guard retryable else {
-                // A rejected token: say which variable it came from, so the fix is obvious (never the token itself).
-                let hint = status == 401 ? config.tokenSource.map { " (check the token in $\($0))" } ?? "" : ""
-                throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: message + hint)
+                var text = message
+                if status == 401 {
+                    let source = config.tokenSource.map { "the token in \($0)" } ?? "the forge token"
+                    text += " (the forge refused \(source): check that it is set, valid and not expired)"
+                }
+                throw ForgeFailure(kind: Self.kind(status), request: shown, status: status, message: text)
             }
             let wait = serverWait(response, rateLimited: rateLimited) ?? policy.backoff(afterAttempt: attempt)
             if wait > policy.maxServerWait {

@@ -105,15 +105,42 @@ import Testing
         #expect(!error.description.contains("secret") && !error.description.contains("abc"))
     }
 
+    /// TLS against a plain-TCP listener (a child process, not the in-process server: a client that drops the
+    /// connection right after connecting is what this test does, and NIO must not see that race in-process).
     @Test func tlsIsVerifiedAndABadCABundleIsATLSError() async throws {
-        try await LoopbackServer.run { server in
-            let viaTLS = await perform(HTTPRequest(url: "https://127.0.0.1:\(server.port)/multi"))  // not a TLS server
-            let plain = try #require(throws: CurlError.self) { try viaTLS.get() }
-            #expect(plain.kind == .tls)
-            let badCA = await perform(HTTPRequest(url: "https://127.0.0.1:\(server.port)/"), options: CurlOptions(caBundlePath: "/nonexistent/ca.pem"))
-            let missing = try #require(throws: CurlError.self) { try badCA.get() }
-            #expect(missing.kind == .tls)
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        listener.arguments = ["python3", "-c", """
+            import os, socket, sys, threading
+            threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()  # exit when stdin closes
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+            print(s.getsockname()[1], flush=True)
+            s.settimeout(20)
+            try:
+                while True:
+                    c, _ = s.accept(); c.settimeout(2)
+                    try: c.recv(4096); c.sendall(b"HTTP/1.1 400 Bad Request\\r\\nContent-Length: 0\\r\\n\\r\\n")
+                    except OSError: pass
+                    c.close()
+            except OSError: pass
+            """]
+        let out = Pipe(), input = Pipe()
+        listener.standardOutput = out
+        listener.standardInput = input
+        try listener.run()
+        defer {
+            try? input.fileHandleForWriting.close()  // the listener exits when its stdin closes
+            listener.waitUntilExit()
         }
+        var line = Data()
+        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
+        let port = try #require(Int(String(decoding: line, as: UTF8.self)))
+        let viaTLS = await perform(HTTPRequest(url: "https://127.0.0.1:\(port)/"))  // not a TLS server
+        let plain = try #require(throws: CurlError.self) { try viaTLS.get() }
+        #expect(plain.kind == .tls)
+        let badCA = await perform(HTTPRequest(url: "https://127.0.0.1:\(port)/"), options: CurlOptions(caBundlePath: "/nonexistent/ca.pem"))
+        let missing = try #require(throws: CurlError.self) { try badCA.get() }
+        #expect(missing.kind == .tls)
     }
 
     @Test func oneSessionReusesItsConnection() async throws {

@@ -142,6 +142,7 @@ import Testing
             case .bitbucket: "Token is invalid"
             }
             #expect(error.message.contains(expected))
+            #expect(error.message.contains("the token in PROMOTE_FORGE_TOKEN"))
             #expect(error.request.hasPrefix("GET ") && error.request.contains("acme"))
             #expect(!error.description.contains("wrong-token-abcdef"))
             #expect(!"\(error)".contains("wrong-token-abcdef"))
