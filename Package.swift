@@ -35,11 +35,13 @@ let package = Package(
         .target(name: "YAMLEdit", dependencies: ["Clibyaml"], swiftSettings: strict),
         .target(name: "Git2", dependencies: ["Clibgit2"], swiftSettings: strict),
         .target(name: "CurlHTTP", dependencies: ["Clibcurl"], swiftSettings: strict),
+        // JSON values, a strict parser and a writer: shared by the forge clients, the stand-in and event intake.
+        .target(name: "JSON", swiftSettings: strict),
 
         // The pure core: no IO. It reads YAML through YAMLEdit's pure parser.
         .target(
             name: "Promotion",
-            dependencies: ["YAMLEdit", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["YAMLEdit", "JSON", .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict),
 
         // Adapters: depend inward on the core and on their own wrapper, never on each other.
@@ -49,7 +51,7 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Forges",
-            dependencies: ["Promotion", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Promotion", "CurlHTTP", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
         .target(
@@ -61,6 +63,7 @@ let package = Package(
         .target(
             name: "ForgeSim",
             dependencies: [
+                "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +102,7 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "Store", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "JSON", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Promotion"], swiftSettings: strict),
@@ -110,7 +113,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "JSON", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
     ]
 )

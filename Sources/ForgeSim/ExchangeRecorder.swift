@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// Appends every API exchange to a JSON-lines file, for validation against the forges' API descriptions.

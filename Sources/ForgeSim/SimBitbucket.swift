@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The Bitbucket Cloud flavour: 2.0 pull requests, built from the example in Atlassian's own API description.

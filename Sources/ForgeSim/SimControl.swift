@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The stand-in's control API under `/_sim/` (for tests in other languages and for demos):

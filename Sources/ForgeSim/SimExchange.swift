@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// One HTTP request as the stand-in sees it.

@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The stand-in's state and request handling: projects over bare repositories, pull requests, comments,

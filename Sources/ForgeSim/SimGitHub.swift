@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The GitHub flavour: REST v3 paths and objects built from GitHub's own examples.

@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The GitLab flavour: v4 merge requests, shaped like gitlab.com's recorded answers.

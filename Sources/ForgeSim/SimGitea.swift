@@ -1,3 +1,4 @@
+internal import JSON
 internal import Foundation
 
 /// The Gitea/Forgejo flavour: v1 pull requests, shaped like gitea.com's recorded answers.

@@ -1,3 +1,4 @@
+internal import JSON
 public import Promotion
 public import CurlHTTP
 internal import Foundation

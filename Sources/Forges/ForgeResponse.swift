@@ -1,3 +1,4 @@
+public import JSON
 public import Promotion
 public import CurlHTTP
 public import Foundation

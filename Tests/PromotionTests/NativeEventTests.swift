@@ -77,22 +77,4 @@ import TestSupport
             #expect(problems.first { $0.field == "version" }?.message.contains("in quotes") == true)
         } catch { Issue.record("expected 422") }
     }
-
-    @Test(arguments: [
-        ("{\"a\":1,\"a\":2}", "duplicate member"), ("[1,]", "unexpected character"), ("{\"a\":01}", "leading zeros"),
-        ("\"\\ud800\"", "lone surrogate"), ("{} x", "after the JSON value"), ("\"\u{1}\"", "control character"),
-        (String(repeating: "[", count: 100), "nesting"),
-    ])
-    func strictJSONRefuses(_ text: String, _ reason: String) {
-        #expect(throws: StrictJSON.Failure.self) { try StrictJSON.parse(Array(text.utf8)) }
-        do { _ = try StrictJSON.parse(Array(text.utf8)) } catch { #expect(error.message.contains(reason), "\(error)") }
-    }
-
-    @Test func strictJSONKeepsNumberTextAndUnicode() throws {
-        let value = try StrictJSON.parse(Array(#"{"v": 1.10, "s": "\u00e9\ud83d\ude00 ok"}"#.utf8))
-        guard case .number(_, let text)? = value["v"] else { Issue.record("no number"); return }
-        #expect(text == "1.10")
-        #expect(value["s"]?.string == "é😀 ok")
-        #expect(throws: StrictJSON.Failure.self) { try StrictJSON.parse([0x22, 0xC3, 0x28, 0x22]) }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+internal import JSON
 
 /// Turns an intake HTTP request (`POST /v1/events`) into a release request, whatever its format: the native JSON
 /// event, or a CloudEvent 1.0 in binary or structured mode carrying a CDEvents `artifact.published` (0.4 and 0.5)
@@ -38,7 +39,7 @@ public enum EventIntake {
     }
 
     static func parse(_ body: [UInt8]) throws(IntakeRejection) -> JSONValue {
-        do { return try StrictJSON.parse(body) } catch {
+        do { return try JSONParser.parse(body) } catch {
             throw IntakeRejection(status: 400, title: "the body is not valid JSON: \(error)")
         }
     }
@@ -66,7 +67,7 @@ public enum EventIntake {
             throw IntakeRejection(status: 400, title: "a structured CloudEvent must be a JSON object")
         }
         var attributes: [String: String] = [:]
-        for (key, value) in members where key != "data" && key != "data_base64" {
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) where key != "data" && key != "data_base64" {
             if case .string(let text) = value { attributes[key] = text }
         }
         try checkEnvelope(attributes, prefix: "")
@@ -107,7 +108,7 @@ public enum EventIntake {
             // The native event as the CloudEvent's data.
             var native = data
             if case .object(var members) = data, data["idempotencyKey"] == nil {
-                members.append(("idempotencyKey", .string(String(defaultKey.prefix(200)))))
+                members["idempotencyKey"] = .string(String(defaultKey.prefix(200)))
                 native = .object(members)
             }
             do { return try NativeEvent.decode(native, config: config, fieldPrefix: "data.") } catch { throw rejection(error) }
@@ -133,16 +134,16 @@ public enum EventIntake {
                 problems: [.init(field: "subject.id", message: "the package URL needs a version and a download_url qualifier (the artifact URI)")])
         }
         // Optional native fields travel in customData.
-        var members: [(key: String, value: JSONValue)] = [("model", .string(purl.name)), ("version", .string(version)), ("uri", .string(uri))]
+        var members: [String: JSONValue] = ["model": .string(purl.name), "version": .string(version), "uri": .string(uri)]
         if case .object(let custom)? = data["customData"] {
-            for (key, value) in custom {
+            for (key, value) in custom.sorted(by: { $0.key < $1.key }) {
                 guard ["metrics", "source", "idempotencyKey", "environments"].contains(key) else {
                     throw IntakeRejection(status: 422, title: "the event breaks the contract", problems: [.init(field: "customData.\(key)", message: "unknown field")])
                 }
-                members.append((key, value))
+                members[key] = value
             }
         }
-        if !members.contains(where: { $0.key == "idempotencyKey" }) { members.append(("idempotencyKey", .string(String(defaultKey.prefix(200))))) }
+        if members["idempotencyKey"] == nil { members["idempotencyKey"] = .string(String(defaultKey.prefix(200))) }
         do { return try NativeEvent.decode(.object(members), config: config) } catch { throw rejection(error) }
     }
 }

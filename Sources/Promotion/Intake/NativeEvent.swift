@@ -1,3 +1,5 @@
+public import JSON
+
 /// The native intake event (`POST /v1/events`, `Content-Type: application/json`): decoding and every field rule of
 /// the contract, reporting all failing fields at once.
 public enum NativeEvent {
@@ -16,7 +18,7 @@ public enum NativeEvent {
     /// (allowed URI prefixes of the model, known environment names).
     public static func decode(_ body: [UInt8], config: PromoteConfig?) throws(Rejection) -> ReleaseRequest {
         let json: JSONValue
-        do { json = try StrictJSON.parse(body) } catch { throw .malformed(error.description) }
+        do { json = try JSONParser.parse(body) } catch { throw .malformed(error.description) }
         return try decode(json, config: config)
     }
 
@@ -27,7 +29,7 @@ public enum NativeEvent {
         guard case .object(let members) = json else {
             throw .invalid([FieldProblem(field: fieldPrefix, message: "the body must be a JSON object, not \(json.typeDescription)")])
         }
-        for (key, _) in members where !fields.contains(key) { problem(key, "unknown field") }
+        for key in members.keys.sorted() where !fields.contains(key) { problem(key, "unknown field") }
 
         func string(_ key: String, required: Bool) -> String? {
             guard let value = json[key] else {
@@ -35,8 +37,8 @@ public enum NativeEvent {
                 return nil
             }
             guard case .string(let text) = value else {
-                if case .number(_, let text) = value, key == "version" {
-                    problem(key, "must be a string, not a number (write \"\(text)\" in quotes; 1.10 as a number is 1.1)")
+                if case .number = value, key == "version" {
+                    problem(key, "must be a string, not a number (write the version in quotes: as a number 1.10 is 1.1)")
                 } else {
                     problem(key, "must be a string, not \(value.typeDescription)")
                 }
@@ -53,8 +55,8 @@ public enum NativeEvent {
         switch json["metrics"] {
         case nil: break
         case .object(let entries)?:
-            for (name, value) in entries {
-                if case .number(let n, _) = value { metrics[name] = n } else { problem("metrics.\(name)", "must be a number, not \(value.typeDescription)") }
+            for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
+                if case .number(let n) = value { metrics[name] = n } else { problem("metrics.\(name)", "must be a number, not \(value.typeDescription)") }
             }
         case let other?: problem("metrics", "must be an object of name -> number, not \(other.typeDescription)")
         }
@@ -63,7 +65,7 @@ public enum NativeEvent {
         switch json["source"] {
         case nil: break
         case .object(let entries)?:
-            for (name, value) in entries {
+            for (name, value) in entries.sorted(by: { $0.key < $1.key }) {
                 guard ["commit", "runUrl", "pipeline"].contains(name) else {
                     problem("source.\(name)", "unknown field (source takes commit, runUrl, pipeline)")
                     continue

@@ -1,7 +1,10 @@
-/// A JSON parser for untrusted input that refuses what lenient parsers let through: duplicate object keys (parsers
-/// disagree on which wins), invalid UTF-8, lone surrogates, trailing content, and nesting deeper than a limit.
-public enum StrictJSON {
-    /// Why a body is not acceptable JSON, with the byte offset.
+public import Foundation
+
+/// Parses JSON (RFC 8259) strictly enough for untrusted input: duplicate object keys (parsers disagree on which
+/// wins), invalid UTF-8, lone surrogates, a byte order mark, trailing content and nesting deeper than a limit are
+/// refused with the reason and the byte offset.
+public enum JSONParser {
+    /// Why a text is not acceptable JSON, with the byte offset.
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
         public var offset: Int
@@ -9,7 +12,12 @@ public enum StrictJSON {
         public var description: String { "\(message) at byte \(offset)" }
     }
 
-    /// Parses `bytes` (RFC 8259) into a ``JSONValue``.
+    /// Parses `data` into a ``JSONValue``.
+    public static func parse(_ data: Data, maxDepth: Int = 64) throws(Failure) -> JSONValue {
+        try parse(Array(data), maxDepth: maxDepth)
+    }
+
+    /// Parses `bytes` into a ``JSONValue``.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(Failure) -> JSONValue {
         var parser = Parser(bytes: bytes, maxDepth: maxDepth)
         parser.skipSpace()
@@ -62,24 +70,23 @@ public enum StrictJSON {
 
         mutating func object(depth: Int) throws(Failure) -> JSONValue {
             index += 1
-            var members: [(key: String, value: JSONValue)] = []
-            var seen = Set<String>()
+            var members: [String: JSONValue] = [:]
             skipSpace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object([])
+                return .object([:])
             }
             while true {
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
                 let keyOffset = index
                 let key = try string()
-                guard seen.insert(key).inserted else { throw Failure(message: "duplicate member \"\(key)\"", offset: keyOffset) }
+                guard members[key] == nil else { throw Failure(message: "duplicate member \"\(key)\"", offset: keyOffset) }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
                 index += 1
                 skipSpace()
-                members.append((key, try value(depth: depth + 1)))
+                members[key] = try value(depth: depth + 1)
                 skipSpace()
                 guard index < bytes.count else { throw fail("unexpected end of input in an object") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -130,7 +137,7 @@ public enum StrictJSON {
             }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard let value = Double(text), value.isFinite else { throw Failure(message: "number out of range", offset: start) }
-            return .number(value, text: text)
+            return .number(value)
         }
 
         mutating func string() throws(Failure) -> String {

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Any JSON document, decoded without a fixed schema: forges differ and add fields freely.
+/// Any JSON document, without a fixed schema (forges differ and add fields freely): what the forge clients, the
+/// stand-in forge and event intake read and write. Parsed by ``JSONParser``, written by ``JSONWriter``.
 public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral
 {
@@ -44,14 +45,22 @@ public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, 
     }
 
     /// Parses `data`; `nil` if it is not JSON.
-    public static func parse(_ data: Data) -> JSONValue? { JSONCodec.parse(data) }
+    public static func parse(_ data: Data) -> JSONValue? { try? JSONParser.parse(data) }
 
     /// Serialises compactly with sorted keys.
-    public func encoded() -> Data { JSONCodec.write(self) }
+    public func encoded() -> Data { JSONWriter.write(self) }
 
     public subscript(_ key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
+        get {
+            if case .object(let o) = self { return o[key] }
+            return nil
+        }
+        set {
+            if case .object(var o) = self {
+                o[key] = newValue
+                self = .object(o)
+            }
+        }
     }
 
     public var string: String? { if case .string(let s) = self { s } else { nil } }
@@ -60,4 +69,16 @@ public enum JSONValue: Sendable, Hashable, Codable, ExpressibleByStringLiteral, 
     public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
     public var isNull: Bool { self == .null }
+
+    /// The JSON type, for messages: "a number", "an array" ...
+    public var typeDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
 }
