@@ -8,6 +8,8 @@ and starts the stand-in forge (GitHub flavour) over the same bare repository. Th
   baseline  bench/baseline/promote_application.sh: git clone + sed + commit/push staging + branch/push + curl PR
   cold      promote release with an empty cache (the first release clones the mirror)
   warm      promote release with the mirror cached (every later release: fetch, edit, push, PR update)
+  cli-min   the git CLI doing the minimum on the same server: fetch of an up-to-date clone + push of a prepared
+            one-file commit (no edit, no second push, no forge): what the transport alone costs at that size
 
 Every timed run releases a new version, so each does the real work (a staging commit and a production PR change).
 Prints a table and the ratios; --json writes the figures.
@@ -85,7 +87,8 @@ def generate(bare, files, commits, home):
 
 
 def start(cmd, pattern, env):
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    # stdin stays open while the benchmark runs: the git test server exits when it closes.
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
         line = proc.stdout.readline()
@@ -154,8 +157,23 @@ service: {{state: "sqlite://{work}/state/promote.db"}}
             return timed(["bash", os.path.join(ROOT, "bench", "baseline", "promote_application.sh"), "jukebox", v,
                           f"gs://models/jukebox/{v}"], benv, cwd=work)
 
-        results = {"baseline": [], "cold": [], "warm": []}
+        clone = os.path.join(work, "cli-clone")
+        subprocess.run(["git", "clone", "-q", benv["REPO_URL"], clone], env=env, check=True, capture_output=True)
+
+        def cli_minimum():
+            subprocess.run(["git", "-C", clone, "pull", "-q", "--rebase", "origin", "main"], env=env, check=True, capture_output=True)
+            with open(os.path.join(clone, "cli-min.txt"), "w") as f:
+                f.write(f"{version[0]}\n")
+            subprocess.run(["git", "-C", clone, "add", "-A"], env=env, check=True)
+            subprocess.run(["git", "-C", clone, "commit", "-qm", "cli minimum"], env=env, check=True)
+            t = time.perf_counter()
+            subprocess.run(["git", "-C", clone, "fetch", "-q", "origin"], env=env, check=True)
+            subprocess.run(["git", "-C", clone, "push", "-q", "origin", "HEAD:main"], env=env, check=True)
+            return time.perf_counter() - t
+
+        results = {"baseline": [], "cold": [], "warm": [], "cli-min": []}
         for r in range(runs):
+            results["cli-min"].append(cli_minimum())
             results["baseline"].append(baseline())
             results["cold"].append(release(os.path.join(work, f"cold-cache-{r}")))
             results["warm"].append(release(os.path.join(work, "cache")))  # first iteration warms it
@@ -164,7 +182,8 @@ service: {{state: "sqlite://{work}/state/promote.db"}}
         return {"files": files, "commits": commits, "generate_s": round(gen, 2),
                 "median_s": {k: round(v, 4) for k, v in median.items()},
                 "baseline_over_warm": round(median["baseline"] / median["warm"], 1),
-                "baseline_over_cold": round(median["baseline"] / median["cold"], 2)}
+                "baseline_over_cold": round(median["baseline"] / median["cold"], 2),
+                "warm_over_cli_min": round(median["warm"] / median["cli-min"], 2)}
     finally:
         for p in (server, forge):
             p.terminate()
@@ -193,10 +212,14 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
         r = rows[-1]
         print(f"{r['files']:>7} files  baseline {r['median_s']['baseline']:.3f}s  cold {r['median_s']['cold']:.3f}s  "
-              f"warm {r['median_s']['warm']:.3f}s  baseline/warm {r['baseline_over_warm']}x", flush=True)
+              f"warm {r['median_s']['warm']:.3f}s  cli-min {r['median_s']['cli-min']:.3f}s  baseline/warm {r['baseline_over_warm']}x  "
+              f"warm/cli-min {r['warm_over_cli_min']}x", flush=True)
     warm = [r["median_s"]["warm"] for r in rows]
-    summary = {"rows": rows, "warm_largest_over_smallest": round(warm[-1] / warm[0], 2) if len(warm) > 1 else None}
-    print(f"warm release, largest repo / smallest repo: {summary['warm_largest_over_smallest']}x")
+    cli = [r["median_s"]["cli-min"] for r in rows]
+    summary = {"rows": rows, "warm_largest_over_smallest": round(warm[-1] / warm[0], 2) if len(warm) > 1 else None,
+               "cli_min_largest_over_smallest": round(cli[-1] / cli[0], 2) if len(cli) > 1 else None}
+    print(f"largest repo / smallest repo: warm release {summary['warm_largest_over_smallest']}x, "
+          f"git CLI minimum {summary['cli_min_largest_over_smallest']}x")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(summary, f, indent=2)
