@@ -33,7 +33,7 @@ def git_env(home):
 
 
 class World:
-    def __init__(self, files, extra_config="", production_repo=None):
+    def __init__(self, files, extra_config="", production_repo=None, flavour="github"):
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="promote-e2e-"))
         self.home = self.dir / "home"
         self.home.mkdir()
@@ -45,7 +45,7 @@ class World:
                                      "--root", str(self.repos), "--user", GIT_USER, "--password", GIT_PASSWORD,
                                      "--lifetime", "600"], r"PORT (\d+)")
         self.record = self.dir / "exchanges.jsonl"
-        forge_line = self._start([str(binary("promote-forge-sim")), "--repos", str(self.repos), "--flavour", "github",
+        forge_line = self._start([str(binary("promote-forge-sim")), "--repos", str(self.repos), "--flavour", flavour,
                                   "--port", "0", "--token", FORGE_TOKEN, "--record", str(self.record)], r"(on port \d+, api \S+)")
         m = re.search(r"on port (\d+), api (\S+)", forge_line)
         self.forge_origin, self.api = f"http://127.0.0.1:{m.group(1)}", m.group(2)
@@ -59,7 +59,7 @@ class World:
   url: "{self.url}"
   branch: main
   credentials: {{usernameEnv: E2E_GIT_USER, passwordEnv: E2E_GIT_PASSWORD}}
-forge: {{type: github, api: "{self.api}", project: acme/gitops, tokenEnv: E2E_FORGE_TOKEN}}
+forge: {{type: {flavour}, api: "{self.api}", project: acme/gitops, tokenEnv: E2E_FORGE_TOKEN}}
 commit:
   author: {{name: promote-bot, email: promote-bot@example.com}}
 environments:

@@ -250,3 +250,22 @@ def test_dry_run_prints_the_plan_and_touches_nothing(world):
     assert "Dry run" in out and "+      modelUri: gs://models/jukebox/1.4.2" in out and "pull request:" in out
     assert world.tip("main") == tip and world.pulls() == []
     assert world.promote("history", "jukebox").stdout.strip() == "no promotions of jukebox are recorded"
+
+
+@pytest.mark.parametrize("flavour", ["gitlab", "gitea"])
+def test_release_against_other_forges_with_150_open_requests_and_a_429_first(flavour):
+    w = World(FILES, flavour=flavour)
+    try:
+        w.control("POST", "/_sim/seed", {"project": "acme/gitops", "count": 150, "base": "main", "prefix": "other/change-"})
+        w.fault(kind="tooManyRequests", retryAfter=1, count=1)
+        out = w.release("jukebox", "1.4.2").stdout
+        assert "opened" in out
+        w.release("jukebox", "1.4.3")
+        mine = [p for p in w.open_pulls() if p["head"] == BOT]
+        assert len(mine) == 1 and "1.4.3" in mine[0]["title"]
+        assert len(w.open_pulls()) == 151
+        assert 429 in [x["status"] for x in w.exchanges()]
+        problems, n = fv.check_file(w.record)
+        assert n > 0 and problems == []
+    finally:
+        w.close()
