@@ -269,3 +269,14 @@ def test_release_against_other_forges_with_150_open_requests_and_a_429_first(fla
         assert n > 0 and problems == []
     finally:
         w.close()
+
+
+def test_doctor_checks_credentials_repository_and_forge(world):
+    out = world.promote("doctor").stdout
+    assert "FAIL" not in out and "staging: repository" in out and "production: forge: github acme/gitops answers" in out
+    env = dict(world.env)
+    del env["E2E_FORGE_TOKEN"]
+    import subprocess as sp
+    from release_world import binary
+    r = sp.run([str(binary("promote")), "doctor"], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "FAIL  production: $E2E_FORGE_TOKEN: not set" in r.stdout
