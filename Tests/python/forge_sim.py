@@ -30,6 +30,15 @@ def _git(*args, cwd=None):
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def sim_control(origin, method, path, body=None):
+    """Calls the stand-in's control API (`/_sim/...`) at `origin`; returns the decoded JSON answer, if any."""
+    req = urllib.request.Request(origin + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        data = r.read()
+        return json.loads(data) if data else None
+
+
 class StandIn:
     def __init__(self, flavour):
         self.flavour = flavour
@@ -61,12 +70,7 @@ class StandIn:
         self.origin = f"http://127.0.0.1:{self.port}"
 
     def control(self, method, path, body=None):
-        req = urllib.request.Request(self.origin + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            data = r.read()
-            return json.loads(data) if data else None
+        return sim_control(self.origin, method, path, body)
 
     def seed(self, count):
         return self.control("POST", "/_sim/seed", {"project": PROJECT, "count": count, "base": "main", "prefix": "other/"})

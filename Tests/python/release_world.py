@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.request
+
+from forge_sim import sim_control
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GIT_USER, GIT_PASSWORD = "bot", "git-pa55word-xyz"
@@ -146,12 +147,7 @@ environments:
         return self.git("show", f"{branch}:{path}", bare=bare)
 
     def control(self, method, path, body=None):
-        req = urllib.request.Request(self.forge_origin + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            data = r.read()
-            return json.loads(data) if data else None
+        return sim_control(self.forge_origin, method, path, body)
 
     def pulls(self, project="acme/gitops"):
         return self.control("GET", f"/_sim/pulls?project={project}")

@@ -143,9 +143,8 @@ struct Run {
         }
         let box = PlanBox()
         let engine = self.engine, request = self.request, promotionID = record.id, isRollback = options.isRollback
-        let outcome: UpdateOutcome
-        do {
-            outcome = try await repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
+        let outcome = try await Self.updating(branch, in: env) {
+            try await repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
                 guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
                     return nil
                 }
@@ -157,10 +156,6 @@ struct Run {
                 let template = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: snapshot) ?? DefaultTemplates.commitMessage
                 return CommitRequest(message: try review.commitMessage(template: template), changes: [plan.path: plan.new], author: engine.config.author)
             }
-        } catch let error as PromotionError {
-            throw PromotionError(error.kind, environment: env.name, error.message)
-        } catch {
-            throw PromotionError(.transport, environment: env.name, "push to \(branch) failed: \(error)")
         }
         previews.append(.init(environment: env.name, plan: box.plan))
         let step: PromotionStep
@@ -176,9 +171,7 @@ struct Run {
         }
         try await store.appendStep(step, to: record.id)
         if live?.version != request.version || live?.uri != request.uri {
-            try await store.record(LedgerEntry(
-                model: request.model, environment: env.name, version: request.version, uri: request.uri, metrics: request.metrics,
-                status: .live, commit: commit, promotionID: record.id, recordedAt: engine.now()))
+            try await recordInLedger(env, .live, commit: commit)
         }
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: step.action.rawValue, model: request.model, environment: env.name,
@@ -218,9 +211,7 @@ struct Run {
                 environment: env.name, action: .unchanged, commit: baseSnapshot.commit, detail: "\(base) already runs \(request.version)",
                 at: engine.now()), to: record.id)
             if live?.version != request.version {
-                try await store.record(LedgerEntry(
-                    model: request.model, environment: env.name, version: request.version, uri: request.uri, metrics: request.metrics,
-                    status: .live, commit: baseSnapshot.commit, promotionID: record.id, recordedAt: engine.now()))
+                try await recordInLedger(env, .live, commit: baseSnapshot.commit)
             }
             previews.append(.init(environment: env.name, plan: nil))
             return .merged
@@ -270,18 +261,13 @@ struct Run {
         } else {
             let engine = self.engine, request = self.request
             let message = try review.commitMessage(template: messageTemplate)
-            let outcome: UpdateOutcome
-            do {
-                outcome = try await repo.update(branch: bot, base: base, policy: .forceWithLease) { snapshot in
+            let outcome = try await Self.updating(bot, in: env) {
+                try await repo.update(branch: bot, base: base, policy: .forceWithLease) { snapshot in
                     guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
                         return nil
                     }
                     return CommitRequest(message: message, changes: [plan.path: plan.new], author: engine.config.author)
                 }
-            } catch let error as PromotionError {
-                throw PromotionError(error.kind, environment: env.name, error.message)
-            } catch {
-                throw PromotionError(.transport, environment: env.name, "push to \(bot) failed: \(error)")
             }
             switch outcome {
             case .unchanged(let tip): head = tip
@@ -318,10 +304,7 @@ struct Run {
         try await store.appendStep(PromotionStep(
             environment: env.name, action: action, commit: head, pullRequestNumber: pr.number, pullRequestURL: pr.url,
             detail: "\(bot) -> \(base)", at: engine.now()), to: record.id)
-        try await store.record(LedgerEntry(
-            model: request.model, environment: env.name, version: request.version, uri: request.uri, metrics: request.metrics,
-            status: .proposed, commit: head, pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: record.id,
-            recordedAt: engine.now()))
+        try await recordInLedger(env, .proposed, commit: head, pullRequest: pr)
         try await supersedeOlderPromotions(env: env, pullRequest: pr)
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: action.rawValue, model: request.model, environment: env.name,
@@ -330,10 +313,7 @@ struct Run {
         guard env.autoMerge else { return .open }
         do {
             let merged = try await forge.merge(number: pr.number, method: .merge)
-            try await store.record(LedgerEntry(
-                model: request.model, environment: env.name, version: request.version, uri: request.uri, metrics: request.metrics,
-                status: .live, commit: merged.mergeCommitSHA, pullRequestNumber: pr.number, pullRequestURL: pr.url,
-                promotionID: record.id, recordedAt: engine.now()))
+            try await recordInLedger(env, .live, commit: merged.mergeCommitSHA, pullRequest: pr)
             try? await forge.deleteBranch(bot)
             return .merged
         } catch {
@@ -357,6 +337,25 @@ struct Run {
     }
 
     // MARK: - Helpers
+
+    /// Runs a repository update, naming the environment in a refusal and the branch in a transport failure.
+    static func updating(_ branch: String, in env: EnvironmentSettings, _ update: () async throws -> UpdateOutcome) async throws -> UpdateOutcome {
+        do {
+            return try await update()
+        } catch let error as PromotionError {
+            throw PromotionError(error.kind, environment: env.name, error.message)
+        } catch {
+            throw PromotionError(.transport, environment: env.name, "push to \(branch) failed: \(error)")
+        }
+    }
+
+    /// Writes this promotion's version into the ledger for `env`.
+    func recordInLedger(_ env: EnvironmentSettings, _ status: LedgerEntry.Status, commit: String?, pullRequest: PullRequest? = nil) async throws {
+        try await store.record(LedgerEntry(
+            model: request.model, environment: env.name, version: request.version, uri: request.uri, metrics: request.metrics,
+            status: status, commit: commit, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
+            promotionID: record.id, recordedAt: engine.now()))
+    }
 
     mutating func fetchedRepository(_ settings: RepositorySettings) async throws -> any GitOpsRepository {
         let repo: any GitOpsRepository
