@@ -236,6 +236,26 @@ import TestSupport
         #expect(w.forge.pullRequests.count == 1)
     }
 
+    @Test func aMergeNobodyRecordedIsCaughtUpOnBeforeTheNextRelease() async throws {
+        let w = try world()
+        _ = try await w.engine.release(try request("1.4.2", accuracy: 0.95))
+        try w.forge.mergeByHand(1)
+        w.repo.commitDirectly(
+            branch: "main", files: [productionPath: w.repo.file(productionPath, on: "promote/production/jukebox")], message: "Merge #1")
+        // 1.4.3 is worse than what production now runs (1.4.2 at 0.95): the gate must compare with 1.4.2.
+        do {
+            _ = try await w.engine.release(try request("1.4.3", accuracy: 0.90))
+            Issue.record("expected the gate to block")
+        } catch let error as PromotionError {
+            #expect(error.kind == .gateFailed && error.message.contains("not >= 0.94"))
+        }
+        let live = try await w.store.ledger(model: "jukebox", environment: "production").first { $0.status == .live }
+        #expect(live?.version == "1.4.2")
+        #expect(w.forge.deletedBranches == ["promote/production/jukebox"])
+    }
+
+    let productionPath = "environments/production/jukebox.yaml"
+
     @Test func uriOutsideAllowedPrefixIsRefused() async throws {
         let w = try world()
         let bad = try ReleaseRequest.validated(model: "jukebox", version: "9", uri: "gs://models/other-team/9")

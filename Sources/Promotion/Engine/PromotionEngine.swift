@@ -188,6 +188,7 @@ struct Run {
         do { forge = try engine.forge(env) } catch {
             throw PromotionError(.notAllowed, environment: env.name, "\(error)")
         }
+        if !options.dryRun { try await catchUpOnMerge(env, forge: forge) }
         let live = try await liveEntry(env)
         try checkOrder(env, live: live)
         let base = env.repository.branch
@@ -323,6 +324,20 @@ struct Run {
                 environment: env.name, promotionID: record.id, detail: "\(error)"))
             return .open
         }
+    }
+
+    /// A proposal the ledger still holds may have been merged while nobody listened (no webhook, no reconcile yet):
+    /// record it first, so that gates and the version order compare with what really runs.
+    func catchUpOnMerge(_ env: EnvironmentSettings, forge: any ForgeClient) async throws {
+        guard let proposed = try await store.ledger(model: request.model, environment: env.name).first(where: { $0.status == .proposed }),
+            let number = proposed.pullRequestNumber
+        else { return }
+        let pr: PullRequest
+        do { pr = try await forge.pullRequest(number: number) } catch {
+            throw PromotionError(.transport, environment: env.name, "\(error)")
+        }
+        guard pr.state == .merged else { return }
+        try await Reconciler(engine: engine).recordMerge(model: request.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
     }
 
     /// Older promotions of the same model still waiting for review in `env` are replaced by this one.
