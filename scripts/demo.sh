@@ -3,7 +3,8 @@
 #   1. a sandbox GitOps repository (a local bare repo) seeded from environments/ and templates/,
 #   2. the bundled stand-in forge (promote-forge-sim, GitHub flavour) on a free loopback port,
 #   3. two releases of the sample model jukebox through `promote release` (SQLite state in the temp folder),
-#   4. the staging commit, the production pull request and `promote status`.
+#   4. the staging commit, the production pull request and `promote status`,
+#   5. a reviewer's merge (through the stand-in), which `promote reconcile` records.
 # Run after scripts/setup.sh built the release binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,6 +94,12 @@ for pr in json.load(sys.stdin):
     print(pr["body"])'
 
 step "4c. promote status"
+"$BIN/promote" status
+
+step "5. A reviewer merges the pull request; promote reconcile learns of it and records 1.4.3 as live"
+origin="${api%%/api/*}"
+curl -fsS -X POST "$origin/_sim/pulls/1/merge?project=acme/gitops" > /dev/null
+"$BIN/promote" reconcile
 "$BIN/promote" status
 step "promote history jukebox"
 "$BIN/promote" history jukebox
