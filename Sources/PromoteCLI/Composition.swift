@@ -53,8 +53,11 @@ final class RepositoryRegistry: @unchecked Sendable {
                 credentials = .ssh(SSHCredentials(
                     user: user ?? "git", keyFile: keyFile, knownHostsFile: knownHosts, hostKeyFingerprints: pinned.map { [$0] } ?? []))
             }
+            let timeouts = GitTimeouts(
+                connect: .milliseconds(Int(settings.connectTimeout * 1000)), idle: .milliseconds(Int(settings.idleTimeout * 1000)))
             let mirror = try GitMirror(
-                config: GitRepositoryConfig(url: settings.url, credentials: credentials, committer: author, progress: GitTransfer.terminalPrinter),
+                config: GitRepositoryConfig(
+                    url: settings.url, credentials: credentials, timeouts: timeouts, committer: author, progress: GitTransfer.terminalPrinter),
                 environment: environment)
             mirrors[settings.url] = mirror
             return mirror

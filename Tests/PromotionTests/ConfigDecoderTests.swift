@@ -123,6 +123,16 @@ import Testing
         #expect(config.environment(named: "production")?.repository.url == "file:///r.git")
     }
 
+    @Test func repositoryTimeoutsAreDurationsAndInherited() throws {
+        let config = try decode("""
+            repository: {url: 'file:///r.git', timeouts: {connect: 5s, idle: 2m}}
+            environments: [{name: staging}, {name: other, repository: {url: 'file:///o.git'}}]
+            """)
+        #expect(config.repository.connectTimeout == 5 && config.repository.idleTimeout == 120)
+        #expect(config.environment(named: "other")?.repository.idleTimeout == 120)
+        #expect(problems("repository: {url: 'file:///r.git', timeouts: {idle: soon}}\nenvironments: [{name: s}]\n").first?.contains("not a duration") == true)
+    }
+
     @Test func invalidYAMLAndDuplicateKeysAreRefused() {
         #expect(problems("repository: [\n").first?.contains("is not valid YAML") == true)
         #expect(problems("repository: {url: file:///a}\nrepository: {url: file:///b}\n").first?.contains("appears twice") == true)

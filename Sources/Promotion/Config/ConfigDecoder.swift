@@ -135,7 +135,19 @@ public enum ConfigDecoder {
             }
             c.finish()
         }
-        return RepositorySettings(url: url, branch: branch, credentials: credentials)
+        var settings = RepositorySettings(url: url, branch: branch, credentials: credentials)
+        settings.connectTimeout = inherited?.connectTimeout ?? settings.connectTimeout
+        settings.idleTimeout = inherited?.idleTimeout ?? settings.idleTimeout
+        if var t = r.mapping("timeouts") {
+            for (key, target) in [("connect", \RepositorySettings.connectTimeout), ("idle", \RepositorySettings.idleTimeout)] {
+                guard let text = t.string(key) else { continue }
+                if let seconds = parseDuration(text) { settings[keyPath: target] = seconds } else {
+                    t.report(key, "'\(text)' is not a duration such as 10s or 2m")
+                }
+            }
+            t.finish()
+        }
+        return settings
     }
 
     static func decodeForge(_ parent: inout ConfigReader, key: String, inherited: ForgeSettings?) -> ForgeSettings? {

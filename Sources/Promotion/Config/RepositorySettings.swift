@@ -13,10 +13,16 @@ public struct RepositorySettings: Sendable, Hashable {
     public var url: String
     public var branch: String
     public var credentials: Credentials
+    /// Seconds to wait for a connection (`timeouts.connect`).
+    public var connectTimeout: Double
+    /// Seconds without any data before a transfer is abandoned (`timeouts.idle`).
+    public var idleTimeout: Double
 
-    public init(url: String, branch: String = "main", credentials: Credentials = .none) {
+    public init(url: String, branch: String = "main", credentials: Credentials = .none, connectTimeout: Double = 10, idleTimeout: Double = 30) {
         self.url = url
         self.branch = branch
         self.credentials = credentials
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
     }
 }
