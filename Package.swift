@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "PromoteCLI",
             dependencies: [
-                "Promotion", "YAMLEdit", "GitOpsRepo", "Forges", "Store",
+                "Promotion", "YAMLEdit", "JSON", "GitOpsRepo", "Forges", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -51,13 +51,10 @@ public struct BitbucketClient: ForgeAdapter {
             "destination": ["branch": ["name": .string(request.base)]],
             "close_source_branch": false, "draft": .bool(request.draft),
         ]
-        do {
-            return Self.pullRequest(try await transport.send("POST", repoPath + "/pullrequests", json: body).json())
-        } catch {
-            let failure = error
-            guard failure.status == 400 || failure.status == 409 else { throw failure }
-            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
-            throw failure
+        // Atlassian does not document the answer for a duplicate; 400 and 409 are both taken as "already exists".
+        let alreadyExists = { (failure: ForgeFailure) in failure.status == 400 || failure.status == 409 }
+        return try await creatingOnce(request, alreadyExists: alreadyExists) { () async throws(ForgeFailure) -> PullRequest in
+            Self.pullRequest(try await transport.send("POST", repoPath + "/pullrequests", json: body).json())
         }
     }
 

@@ -21,3 +21,20 @@ public enum Forges {
         }
     }
 }
+
+extension ForgeClient {
+    /// Runs `create`; when the forge answers that a pull request for this head and base already exists (a retried
+    /// create whose first answer was lost, or one opened elsewhere), returns that one instead of opening a second.
+    /// `alreadyExists` recognises the forge's own wording of that answer.
+    func creatingOnce(
+        _ request: NewPullRequest, alreadyExists: (ForgeFailure) -> Bool, _ create: () async throws(ForgeFailure) -> PullRequest
+    ) async throws -> PullRequest {
+        do {
+            return try await create()
+        } catch {
+            guard alreadyExists(error) else { throw error }
+            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
+            throw error
+        }
+    }
+}

@@ -39,14 +39,9 @@ public struct GitHubClient: ForgeAdapter {
     public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
         let body: JSONValue = ["title": .string(request.title), "head": .string(request.head), "base": .string(request.base),
                                "body": .string(request.body), "draft": .bool(request.draft)]
-        do {
-            let r = try await transport.send("POST", repoPath + "/pulls", json: body)
-            return Self.pullRequest(try r.json())
-        } catch {
-            let failure = error
-            guard failure.status == 422 && failure.message.lowercased().contains("already exists") else { throw failure }
-            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
-            throw failure
+        let alreadyExists = { (failure: ForgeFailure) in failure.status == 422 && failure.message.lowercased().contains("already exists") }
+        return try await creatingOnce(request, alreadyExists: alreadyExists) { () async throws(ForgeFailure) -> PullRequest in
+            Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
         }
     }
 

@@ -37,13 +37,8 @@ public struct GitLabClient: ForgeAdapter {
         let title = request.draft && !request.title.hasPrefix("Draft:") ? "Draft: \(request.title)" : request.title
         let body: JSONValue = ["source_branch": .string(request.head), "target_branch": .string(request.base),
                                "title": .string(title), "description": .string(request.body)]
-        do {
-            return Self.pullRequest(try await transport.send("POST", projectPath + "/merge_requests", json: body).json())
-        } catch {
-            let failure = error
-            guard failure.status == 409 else { throw failure }
-            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
-            throw failure
+        return try await creatingOnce(request, alreadyExists: { $0.status == 409 }) { () async throws(ForgeFailure) -> PullRequest in
+            Self.pullRequest(try await transport.send("POST", projectPath + "/merge_requests", json: body).json())
         }
     }
 

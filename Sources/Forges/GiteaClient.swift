@@ -36,13 +36,8 @@ public struct GiteaClient: ForgeAdapter {
         let title = request.draft && !request.title.hasPrefix("WIP:") ? "WIP: \(request.title)" : request.title
         let body: JSONValue = ["head": .string(request.head), "base": .string(request.base), "title": .string(title),
                                "body": .string(request.body)]
-        do {
-            return Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
-        } catch {
-            let failure = error
-            guard failure.status == 409 else { throw failure }
-            if let existing = try await findOpenPullRequest(head: request.head, base: request.base) { return existing }
-            throw failure
+        return try await creatingOnce(request, alreadyExists: { $0.status == 409 }) { () async throws(ForgeFailure) -> PullRequest in
+            Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Promotion
 import Store
 
@@ -17,15 +18,16 @@ struct HistoryCommand: AsyncParsableCommand {
             let app = try Composition(configPath: global.config)
             let records = try await app.store.promotions(model: model, limit: limit)
             if json {
-                let out = records.map { r -> [String: Any] in
-                    var o: [String: Any] = [
-                        "id": r.id, "version": r.request.version, "uri": r.request.uri, "state": r.state.rawValue, "origin": r.origin,
-                        "createdAt": ReportPrinter.iso(r.createdAt), "steps": r.steps.map(ReportPrinter.stepJSON),
+                let out = records.map { r -> JSONValue in
+                    var o: [String: JSONValue] = [
+                        "id": .string(r.id), "version": .string(r.request.version), "uri": .string(r.request.uri),
+                        "state": .string(r.state.rawValue), "origin": .string(r.origin), "createdAt": .string(ReportPrinter.iso(r.createdAt)),
+                        "steps": .array(r.steps.map(ReportPrinter.stepJSON)),
                     ]
-                    if let detail = r.detail { o["detail"] = detail }
-                    return o
+                    if let detail = r.detail { o["detail"] = .string(detail) }
+                    return .object(o)
                 }
-                print(ReportPrinter.encode(["model": model, "promotions": out]))
+                print(ReportPrinter.encode(["model": .string(model), "promotions": .array(out)]))
                 return
             }
             if records.isEmpty { print("no promotions of \(model) are recorded") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Promotion
 
 /// `promote reconcile [--dry-run] [--json]`: compare the ledger with the repositories and forges; repair per policy.
@@ -18,15 +19,15 @@ struct ReconcileCommand: AsyncParsableCommand {
             let app = try Composition(configPath: global.config)
             let findings = try await Reconciler(engine: app.engine).run(dryRun: dryRun)
             if json {
-                let objects = findings.map { f -> [String: Any] in
-                    var o: [String: Any] = [
-                        "model": f.model, "environment": f.environment, "kind": f.kind.rawValue, "expected": f.expected,
-                        "actual": f.actual, "action": f.action.rawValue,
+                let objects = findings.map { f -> JSONValue in
+                    var o: [String: JSONValue] = [
+                        "model": .string(f.model), "environment": .string(f.environment), "kind": .string(f.kind.rawValue),
+                        "expected": .string(f.expected), "actual": .string(f.actual), "action": .string(f.action.rawValue),
                     ]
-                    if let detail = f.detail { o["detail"] = detail }
-                    return o
+                    if let detail = f.detail { o["detail"] = .string(detail) }
+                    return .object(o)
                 }
-                print(ReportPrinter.encode(["findings": objects]))
+                print(ReportPrinter.encode(["findings": .array(objects)]))
                 return
             }
             if findings.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Promotion
 
 /// Renders promotion reports for people (aligned text) and for programs (JSON).
@@ -53,30 +54,33 @@ enum ReportPrinter {
 
     static func json(_ report: PromotionReport) -> String {
         let r = report.record
-        var object: [String: Any] = [
-            "id": r.id, "model": r.request.model, "version": r.request.version, "uri": r.request.uri, "state": r.state.rawValue,
-            "created": report.created,
-            "steps": report.steps.map(stepJSON),
+        var object: [String: JSONValue] = [
+            "id": .string(r.id), "model": .string(r.request.model), "version": .string(r.request.version),
+            "uri": .string(r.request.uri), "state": .string(r.state.rawValue), "created": .bool(report.created),
+            "steps": .array(report.steps.map(stepJSON)),
         ]
-        if let detail = r.detail { object["detail"] = detail }
+        if let detail = r.detail { object["detail"] = .string(detail) }
         if r.id == "dry-run" {
-            object["plans"] = report.previews.map { p -> [String: Any] in
-                var o: [String: Any] = ["environment": p.environment]
-                if let plan = p.plan { o["path"] = plan.path; o["diff"] = plan.diff }
-                if let title = p.pullRequestTitle { o["pullRequestTitle"] = title }
-                if let body = p.pullRequestBody { o["pullRequestBody"] = body }
-                return o
-            }
+            object["plans"] = .array(report.previews.map { p -> JSONValue in
+                var o: [String: JSONValue] = ["environment": .string(p.environment)]
+                if let plan = p.plan {
+                    o["path"] = .string(plan.path)
+                    o["diff"] = .string(plan.diff)
+                }
+                if let title = p.pullRequestTitle { o["pullRequestTitle"] = .string(title) }
+                if let body = p.pullRequestBody { o["pullRequestBody"] = .string(body) }
+                return .object(o)
+            })
         }
-        return encode(object)
+        return encode(.object(object))
     }
 
-    static func stepJSON(_ step: PromotionStep) -> [String: Any] {
-        var o: [String: Any] = ["environment": step.environment, "action": step.action.rawValue, "at": iso(step.at)]
-        if let commit = step.commit { o["commit"] = commit }
-        if let n = step.pullRequestNumber { o["pullRequest"] = ["number": n, "url": step.pullRequestURL ?? ""] }
-        if let detail = step.detail { o["detail"] = detail }
-        return o
+    static func stepJSON(_ step: PromotionStep) -> JSONValue {
+        var o: [String: JSONValue] = ["environment": .string(step.environment), "action": .string(step.action.rawValue), "at": .string(iso(step.at))]
+        if let commit = step.commit { o["commit"] = .string(commit) }
+        if let n = step.pullRequestNumber { o["pullRequest"] = ["number": .number(Double(n)), "url": .string(step.pullRequestURL ?? "")] }
+        if let detail = step.detail { o["detail"] = .string(detail) }
+        return .object(o)
     }
 
     static func iso(_ date: Date) -> String {
@@ -85,8 +89,8 @@ enum ReportPrinter {
         return f.string(from: date)
     }
 
-    static func encode(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+    /// One line of JSON, keys sorted.
+    static func encode(_ value: JSONValue) -> String {
+        String(decoding: JSONWriter.write(value), as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Promotion
 import Store
 
@@ -19,28 +20,30 @@ struct StatusCommand: AsyncParsableCommand {
             let order = Dictionary(uniqueKeysWithValues: app.config.environments.enumerated().map { ($1.name, $0) })
             let models = Set(entries.map(\.model)).sorted()
             if json {
-                let out: [[String: Any]] = models.map { name in
-                    let envs = app.config.environments.map(\.name).compactMap { env -> [String: Any]? in
+                let out: [JSONValue] = models.map { name in
+                    let envs = app.config.environments.map(\.name).compactMap { env -> JSONValue? in
                         let mine = entries.filter { $0.model == name && $0.environment == env }
                         guard !mine.isEmpty else { return nil }
-                        var o: [String: Any] = ["name": env]
+                        var o: [String: JSONValue] = ["name": .string(env)]
                         if let live = mine.first(where: { $0.status == .live }) {
-                            o["version"] = live.version
-                            o["uri"] = live.uri
-                            if let c = live.commit { o["commit"] = c }
-                            o["since"] = ReportPrinter.iso(live.recordedAt)
+                            o["version"] = .string(live.version)
+                            o["uri"] = .string(live.uri)
+                            if let c = live.commit { o["commit"] = .string(c) }
+                            o["since"] = .string(ReportPrinter.iso(live.recordedAt))
                         }
                         if let proposed = mine.first(where: { $0.status == .proposed }) {
                             o["proposed"] = [
-                                "version": proposed.version, "uri": proposed.uri,
-                                "pullRequest": ["number": proposed.pullRequestNumber ?? 0, "url": proposed.pullRequestURL ?? ""],
-                            ] as [String: Any]
+                                "version": .string(proposed.version), "uri": .string(proposed.uri),
+                                "pullRequest": [
+                                    "number": .number(Double(proposed.pullRequestNumber ?? 0)), "url": .string(proposed.pullRequestURL ?? ""),
+                                ],
+                            ]
                         }
-                        return o
+                        return .object(o)
                     }
-                    return ["model": name, "environments": envs]
+                    return ["model": .string(name), "environments": .array(envs)]
                 }
-                print(ReportPrinter.encode(["models": out]))
+                print(ReportPrinter.encode(["models": .array(out)]))
                 return
             }
             guard !models.isEmpty else {

@@ -262,12 +262,14 @@ struct Run {
         } else {
             let engine = self.engine, request = self.request
             let message = try review.commitMessage(template: messageTemplate)
+            let planned = (tip: baseSnapshot.commit, plan: plan)
             let outcome = try await Self.updating(bot, in: env) {
                 try await repo.update(branch: bot, base: base, policy: .forceWithLease) { snapshot in
-                    guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
-                        return nil
-                    }
-                    return CommitRequest(message: message, changes: [plan.path: plan.new], author: engine.config.author)
+                    // The base has usually not moved since it was planned above: no second parse and edit then.
+                    let current = snapshot.commit == planned.tip
+                        ? planned.plan : try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request)
+                    guard let current else { return nil }
+                    return CommitRequest(message: message, changes: [current.path: current.new], author: engine.config.author)
                 }
             }
             switch outcome {
