@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -37,6 +39,8 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["Clibcurl"], swiftSettings: strict),
         // JSON values, a strict parser and a writer: shared by the forge clients, the stand-in and event intake.
         .target(name: "JSON", swiftSettings: strict),
+        // HMAC signatures of webhooks (Standard Webhooks, MLflow, forges), constant-time: domain-free, over swift-crypto.
+        .target(name: "WebhookSignatures", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
 
         // The pure core: no IO. It reads YAML through YAMLEdit's pure parser.
         .target(
@@ -51,6 +55,11 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Forges",
+            dependencies: ["Promotion", "CurlHTTP", "JSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        .target(
+            name: "MLflowRegistry",
             dependencies: ["Promotion", "CurlHTTP", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
@@ -75,11 +84,24 @@ let package = Package(
         // Benchmark of the spec editor against libyaml's bare event parse (bench/yaml/run.sh).
         .executableTarget(name: "bench-yaml", dependencies: ["YAMLEdit"], path: "bench/yaml/Sources", swiftSettings: strict),
 
+        // `promote serve`: HTTP intake, durable workers, merge webhooks, schedules and metrics, over the ports.
+        .target(
+            name: "Service",
+            dependencies: [
+                "Promotion", "JSON", "Forges", "MLflowRegistry", "WebhookSignatures", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strict),
+
         // Composition: the CLI command tree (a library, tested by parsing) and the thin executable.
         .target(
             name: "PromoteCLI",
             dependencies: [
-                "Promotion", "YAMLEdit", "JSON", "GitOpsRepo", "Forges", "Store",
+                "Promotion", "YAMLEdit", "JSON", "GitOpsRepo", "Forges", "Store", "Service", "MLflowRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,6 +137,17 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
+        .testTarget(name: "WebhookSignaturesTests", dependencies: ["WebhookSignatures", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "MLflowRegistryTests", dependencies: ["MLflowRegistry", "Promotion", "JSON", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: [
+                "Service", "Promotion", "Store", "JSON", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "PromoteCLITests", dependencies: ["PromoteCLI", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: strict),
     ]
 )

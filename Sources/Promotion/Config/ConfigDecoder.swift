@@ -254,7 +254,9 @@ public enum ConfigDecoder {
                     }
                     a.finish()
                 }
-                service.mlflow = .init(url: url, secretEnv: m.string("secretEnv"), tokenEnv: m.string("tokenEnv"), aliases: aliases)
+                service.mlflow = .init(
+                    url: url, secretEnv: m.string("secretEnv"), tokenEnv: m.string("tokenEnv"), aliases: aliases,
+                    artifactsDestination: m.string("artifactsDestination"))
             }
             m.finish()
         }
@@ -263,6 +265,16 @@ public enum ConfigDecoder {
                 if let seconds = parseDuration(every) { service.reconcileEvery = seconds } else { r.report("every", "'\(every)' is not a duration such as 30s, 10m or 1h") }
             }
             r.finish()
+        }
+        if var p = s.mapping("poll") {
+            if let every = p.string("every") {
+                if let seconds = parseDuration(every) { service.pollEvery = seconds } else { p.report("every", "'\(every)' is not a duration such as 30s, 10m or 1h") }
+            }
+            p.finish()
+        }
+        if var e = s.mapping("cdevents") {
+            service.eventSinks = e.stringList("sinks") ?? []
+            e.finish()
         }
         return service
     }

@@ -7,12 +7,19 @@ public struct ServiceSettings: Sendable, Hashable {
         public var tokenEnv: String?
         /// MLflow alias -> environment whose PR the alias opens (e.g. `champion: production`).
         public var aliases: [String: String]
+        /// The bucket behind the server's artifact proxy (`mlflow server --artifacts-destination`): model servers
+        /// cannot read `mlflow-artifacts:/` URIs, so those are rewritten onto it. Nil keeps URIs as MLflow gives them.
+        public var artifactsDestination: String?
 
-        public init(url: String, secretEnv: String? = nil, tokenEnv: String? = nil, aliases: [String: String] = [:]) {
+        public init(
+            url: String, secretEnv: String? = nil, tokenEnv: String? = nil, aliases: [String: String] = [:],
+            artifactsDestination: String? = nil
+        ) {
             self.url = url
             self.secretEnv = secretEnv
             self.tokenEnv = tokenEnv
             self.aliases = aliases
+            self.artifactsDestination = artifactsDestination
         }
     }
 
@@ -26,10 +33,16 @@ public struct ServiceSettings: Sendable, Hashable {
     public var mlflow: MLflow?
     /// Seconds between scheduled reconciliations; nil disables the schedule.
     public var reconcileEvery: Double?
+    /// Seconds between polls of open promotion pull requests, for forges whose webhooks are not configured
+    /// (no `forge.webhookSecretEnv`); nil disables polling.
+    public var pollEvery: Double?
+    /// HTTP endpoints that receive a CDEvent (CloudEvents 1.0, structured mode) for each merge and each drift found.
+    public var eventSinks: [String]
 
     public init(
         listen: String = "127.0.0.1:8080", state: String? = nil, intakeSecretsEnv: [String] = [],
-        intakeTokensEnv: [String] = [], mlflow: MLflow? = nil, reconcileEvery: Double? = 600
+        intakeTokensEnv: [String] = [], mlflow: MLflow? = nil, reconcileEvery: Double? = 600, pollEvery: Double? = 60,
+        eventSinks: [String] = []
     ) {
         self.listen = listen
         self.state = state
@@ -37,5 +50,7 @@ public struct ServiceSettings: Sendable, Hashable {
         self.intakeTokensEnv = intakeTokensEnv
         self.mlflow = mlflow
         self.reconcileEvery = reconcileEvery
+        self.pollEvery = pollEvery
+        self.eventSinks = eventSinks
     }
 }
