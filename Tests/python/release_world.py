@@ -34,7 +34,8 @@ def git_env(home):
 
 
 class World:
-    def __init__(self, files, extra_config="", production_repo=None, flavour="github"):
+    def __init__(self, files, extra_config="", production_repo=None, flavour="github", drift=None):
+        """`drift` sets both environments' `drift:` policy (report | repair | enforce); unset keeps the default."""
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="promote-e2e-"))
         self.home = self.dir / "home"
         self.home.mkdir()
@@ -52,6 +53,7 @@ class World:
         self.forge_origin, self.api = f"http://127.0.0.1:{m.group(1)}", m.group(2)
         self.url = f"http://127.0.0.1:{self.git_port}/acme/gitops.git"
         self.config = self.dir / "promote.yaml"
+        policy = f"    drift: {drift}\n" if drift else ""
         prod_repo = ""
         if self.prod_bare:
             prod_repo = f'    repository: {{url: "http://127.0.0.1:{self.git_port}/acme/gitops-prod.git", branch: main}}\n'
@@ -67,11 +69,11 @@ environments:
   - name: staging
     path: environments/staging/{{model}}.yaml
     mode: push
-  - name: production
+{policy}  - name: production
     path: environments/production/{{model}}.yaml
     mode: pull-request
     labels: [promotion]
-{prod_repo}{extra_config}service: {{state: "sqlite://{self.dir}/state/promote.db"}}
+{policy}{prod_repo}{extra_config}service: {{state: "sqlite://{self.dir}/state/promote.db"}}
 """)
         self.env = {**git_env(self.home), "E2E_GIT_USER": GIT_USER, "E2E_GIT_PASSWORD": GIT_PASSWORD,
                     "E2E_FORGE_TOKEN": FORGE_TOKEN, "XDG_CACHE_HOME": str(self.dir / "cache"),
@@ -157,6 +159,23 @@ environments:
 
     def fault(self, **fault):
         self.control("POST", "/_sim/faults", fault)
+
+    def person(self, *args, bare=None):
+        """The git CLI in a person's clone of the bare repository (made on first use, then kept up to date)."""
+        work = self.dir / ("person-" + pathlib.Path(bare or self.bare).name)
+        env = git_env(self.home)
+        if not work.exists():
+            subprocess.run(["git", "clone", "-q", str(bare or self.bare), str(work)], check=True, capture_output=True, env=env)
+        return subprocess.run(["git", *args], cwd=work, check=True, capture_output=True, text=True, env=env).stdout
+
+    def state(self, sql):
+        """Rows of the state database (the tests only read it)."""
+        import sqlite3
+        db = sqlite3.connect(str(self.dir / "state" / "promote.db"), timeout=10)
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
 
     def exchanges(self):
         if not self.record.exists():

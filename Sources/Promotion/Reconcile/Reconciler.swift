@@ -33,7 +33,10 @@ public struct Reconciler: Sendable {
                 statistics: &statistics, dryRun: dryRun)
         }
         statistics.parses = cache.parses
-        if !dryRun {
+        if dryRun {
+            // A dry run did nothing, whatever the policy would have done (docs/promotion.md).
+            for index in findings.indices { findings[index].action = .none }
+        } else {
             for finding in findings {
                 try await store.audit(AuditEntry(
                     at: engine.now(), actor: "reconciler", action: "\(finding.action.rawValue):\(finding.kind.rawValue)",

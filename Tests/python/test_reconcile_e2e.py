@@ -1,0 +1,280 @@
+"""`promote reconcile` end to end through every real layer: each kind of drift is made for real (a person's git CLI
+pushing to the bare repository served over smart HTTP, pull requests closed or merged through the stand-in forge's
+control API), then reconciled by the `promote` binary under each drift policy. Checked from outside, as an outside
+check would: the findings of `promote reconcile --json`, the repository with the git CLI (fast-forward only,
+provenance trailers, every foreign commit kept), the pull requests at the stand-in, the state database, `promote
+status --json`, that `--dry-run` changes nothing, and that a second run after a repair finds nothing."""
+import json
+import subprocess
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+import forge_validate as fv
+from release_world import ROOT, World, git_env
+
+STAGING_PATH = "environments/staging/jukebox.yaml"
+PRODUCTION_PATH = "environments/production/jukebox.yaml"
+FILES = {
+    STAGING_PATH: (ROOT / STAGING_PATH).read_text(),
+    PRODUCTION_PATH: (ROOT / PRODUCTION_PATH).read_text(),
+    "templates/seldon-deployment.yaml": (ROOT / "templates/seldon-deployment.yaml").read_text(),
+    "README.md": "GitOps repository\n",
+}
+BOT = "promote/production/jukebox"
+TEMPLATE = "models:\n  jukebox: {template: seldon-deployment.yaml}\n"
+POLICIES = ("report", "repair", "enforce")
+
+
+# -- making drift for real ---------------------------------------------------------------------------------------------
+
+def person_commit(w, message, edit):
+    """A person's commit on main (their clone, the git CLI, a normal push): `edit(path_of)` changes the work tree."""
+    w.person("pull", "-q", "--ff-only", "origin", "main")
+    work = w.dir / ("person-" + w.bare.name)
+    edit(lambda p: work / p)
+    w.person("add", "-A")
+    w.person("commit", "-qm", message)
+    w.person("push", "-q", "origin", "HEAD:main")
+    return w.tip("main")
+
+
+def revert_staging_push(w):
+    w.release("jukebox", "1.4.3")
+    bot_commit = w.git("log", "-1", "--format=%H", "--grep=Promote-Version: 1.4.3", "main", "--", STAGING_PATH).strip()
+    w.person("pull", "-q", "--ff-only", "origin", "main")
+    w.person("revert", "--no-edit", bot_commit)
+    w.person("push", "-q", "origin", "HEAD:main")
+    return w.tip("main")
+
+
+def edit_by_hand(w):
+    def edit(path):
+        f = path(STAGING_PATH)
+        f.write_text(f.read_text().replace("gs://models/jukebox/1.4.2", "gs://hotfix/jukebox/x"))
+    return person_commit(w, "hotfix: serve the patched model", edit)
+
+
+def delete_spec(w):
+    return person_commit(w, "remove jukebox from staging", lambda path: path(STAGING_PATH).unlink())
+
+
+def close_pull_request(w):
+    w.control("POST", "/_sim/pulls/1/close?project=acme/gitops")
+
+
+def push_to_bot_branch(w):
+    w.person("fetch", "-q", "origin", BOT)
+    w.person("checkout", "-q", "-B", "tamper", f"origin/{BOT}")
+    work = w.dir / ("person-" + w.bare.name)
+    f = work / PRODUCTION_PATH
+    f.write_text(f.read_text().replace("gs://models/jukebox/1.4.2", "gs://models/jukebox/6.6.6"))
+    w.person("commit", "-qam", "try 6.6.6 instead")
+    w.person("push", "-q", "origin", f"HEAD:{BOT}")
+    w.person("checkout", "-q", "main")
+
+
+def change_spec_on_main(w):
+    def edit(path):
+        f = path(PRODUCTION_PATH)
+        f.write_text("# reviewed by ops\n" + f.read_text().replace("replicas: 3", "replicas: 4"))
+    return person_commit(w, "ops: four replicas in production", edit)
+
+
+def merge_pull_request(w):
+    w.control("POST", "/_sim/pulls/1/merge?project=acme/gitops")
+
+
+# -- what a repair must leave ----------------------------------------------------------------------------------------
+
+def bot_commits_since(w, old, branch="main"):
+    return w.git("rev-list", f"{old}..{branch}").split()
+
+
+def staging_runs(version):
+    def check(w, drifted):
+        assert f"modelUri: gs://models/jukebox/{version}" in w.show("main", STAGING_PATH)
+        new = bot_commits_since(w, drifted)
+        assert len(new) == 1, "one repair commit"
+        message = w.git("log", "-1", "--format=%B", new[0])
+        assert f"Promote-Model: jukebox\nPromote-Version: {version}\n" in message
+        assert "Promote-Environment: staging" in message
+        assert w.git("log", "-1", "--format=%an", new[0]).strip() == "promote-bot"
+    return check
+
+
+def spec_recreated(w, drifted):
+    text = w.show("main", STAGING_PATH)
+    assert "name: jukebox" in text and "modelUri: gs://models/jukebox/1.4.2" in text and "{{" not in text
+    assert "Promote-Version: 1.4.2" in w.git("log", "-1", "--format=%B", "main")
+
+
+def pull_request_reopened(w, drifted):
+    mine = [p for p in w.open_pulls() if p["head"] == BOT]
+    assert len(mine) == 1 and mine[0]["number"] != 1 and "1.4.2" in mine[0]["title"]
+    assert [p["state"] for p in w.pulls() if p["number"] == 1] == ["closed"]
+    assert "gs://models/jukebox/1.4.2" in w.show(BOT, PRODUCTION_PATH)
+
+
+def bot_branch_restored(w, drifted):
+    assert "gs://models/jukebox/1.4.2" in w.show(BOT, PRODUCTION_PATH)
+    mine = [p for p in w.open_pulls() if p["head"] == BOT]
+    assert [p["number"] for p in mine] == [1]
+
+
+def bot_branch_rebuilt(w, drifted):
+    assert w.tip("main") == drifted, "reconcile pushes nothing to main for a pull-request environment"
+    assert w.git("rev-parse", f"{BOT}^").strip() == drifted, "the bot's branch sits on the moved base"
+    text = w.show(BOT, PRODUCTION_PATH)
+    assert text.startswith("# reviewed by ops\n") and "replicas: 4" in text and "gs://models/jukebox/1.4.2" in text
+    assert [p["number"] for p in w.open_pulls() if p["head"] == BOT] == [1]
+
+
+def merge_recorded(w, drifted):
+    assert w.tip(BOT) is None, "the merged bot branch is deleted"
+    env = status_of(w, "production")
+    assert env["version"] == "1.4.2" and "proposed" not in env
+
+
+# -- the scenarios -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Drift:
+    kind: str
+    environment: str
+    make: Callable  # world -> None (drift made; returns nothing or the drifted main tip)
+    expected: str
+    actual: str  # a substring of the finding's `actual`
+    repaired_under: tuple
+    repaired: Callable  # world, main tip after the drift -> None (asserts)
+    config: str = ""
+    name: str = ""
+    untouched_refs: tuple = field(default=("main", BOT))
+
+
+SCENARIOS = [
+    Drift("behind", "staging", revert_staging_push, "1.4.3", "gs://models/jukebox/1.4.2", ("repair", "enforce"),
+          staging_runs("1.4.3")),
+    Drift("manual-edit", "staging", edit_by_hand, "1.4.2", "gs://hotfix/jukebox/x", ("enforce",), staging_runs("1.4.2")),
+    Drift("spec-missing", "staging", delete_spec, "1.4.2", f"no spec at {STAGING_PATH}", ("repair", "enforce"),
+          spec_recreated, config=TEMPLATE),
+    Drift("spec-missing", "staging", delete_spec, "1.4.2", f"no spec at {STAGING_PATH}", (), None,
+          name="spec-missing-without-template"),
+    Drift("pr-closed", "production", close_pull_request, "1.4.2", "closed http", ("repair", "enforce"),
+          pull_request_reopened),
+    Drift("pr-outdated", "production", push_to_bot_branch, "1.4.2", "gs://models/jukebox/6.6.6", ("repair", "enforce"),
+          bot_branch_restored),
+    Drift("pr-behind-base", "production", change_spec_on_main, "1.4.2", f"{PRODUCTION_PATH} changed on main",
+          ("repair", "enforce"), bot_branch_rebuilt),
+    # Recording a merge corrects the bot's own books only: done under every policy (docs/promotion.md).
+    Drift("merge-unrecorded", "production", merge_pull_request, "1.4.2", "merged http", POLICIES, merge_recorded),
+]
+
+
+# -- looking from outside --------------------------------------------------------------------------------------------
+
+def reconcile(w, *args):
+    r = w.promote("reconcile", "--json", *args)
+    assert r.returncode == 0
+    out = json.loads(r.stdout)
+    assert set(out) == {"findings"}
+    for f in out["findings"]:
+        assert {"model", "environment", "kind", "expected", "actual", "action"} <= set(f)
+        assert f["action"] in ("none", "reported", "repaired")
+    return out["findings"]
+
+
+def status_of(w, environment, model="jukebox"):
+    out = json.loads(w.promote("status", model, "--json").stdout)
+    [entry] = [m for m in out["models"] if m["model"] == model]
+    [env] = [e for e in entry["environments"] if e["name"] == environment]
+    return env
+
+
+def outside_state(w):
+    """Everything a reconcile could change: every ref, every pull request, the ledger, the stored drift, the audit."""
+    refs = w.git("for-each-ref", "--format=%(refname) %(objectname)")
+    pulls = [(p["number"], p["state"], p["title"], p["body"], p.get("head")) for p in w.pulls()]
+    return refs, pulls, w.state("SELECT * FROM ledger ORDER BY id"), w.state("SELECT * FROM drift ORDER BY id"), \
+        w.state("SELECT COUNT(*) FROM audit")
+
+
+def is_ancestor(w, old, new):
+    return subprocess.run(["git", "--git-dir", str(w.bare), "merge-base", "--is-ancestor", old, new],
+                          env=git_env(w.home)).returncode == 0
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+@pytest.mark.parametrize("drift", SCENARIOS, ids=[s.name or s.kind for s in SCENARIOS])
+def test_drift_is_found_reported_and_repaired_per_policy(drift, policy):
+    w = World(FILES, extra_config=drift.config, drift=policy)
+    try:
+        w.release("jukebox", "1.4.2")
+        assert reconcile(w) == [], "a fresh release is not drift"
+        drift.make(w)
+        drifted = w.tip("main")
+        foreign = w.git("rev-list", "main").split()
+
+        # A dry run reports with action `none` and changes nothing: refs, pull requests, ledger, drift, audit.
+        before = outside_state(w)
+        dry = reconcile(w, "--dry-run")
+        assert [(f["model"], f["environment"], f["kind"], f["action"]) for f in dry] == \
+            [("jukebox", drift.environment, drift.kind, "none")]
+        assert outside_state(w) == before
+
+        # The real run: the finding, acted on as the policy says.
+        repairs = policy in drift.repaired_under
+        [finding] = reconcile(w)
+        assert (finding["model"], finding["environment"], finding["kind"]) == ("jukebox", drift.environment, drift.kind)
+        assert finding["expected"] == drift.expected and drift.actual in finding["actual"], finding
+        assert finding["action"] == ("repaired" if repairs else "reported"), finding
+
+        # The shared branch only ever fast-forwards and keeps every foreign commit.
+        assert is_ancestor(w, drifted, w.tip("main")), "main did not fast-forward"
+        assert all(is_ancestor(w, sha, "main") for sha in foreign), "a foreign commit was lost"
+        subprocess.run(["git", "--git-dir", str(w.bare), "fsck", "--strict", "--no-progress"], check=True,
+                       capture_output=True, env=git_env(w.home))
+
+        # `promote status` shows what this run found, per model and environment.
+        shown = status_of(w, drift.environment)["drift"]
+        assert [(d["kind"], d["action"]) for d in shown] == [(drift.kind, finding["action"])] and shown[0]["seenAt"]
+        audited = w.state(f"SELECT action FROM audit WHERE actor = 'reconciler' AND action LIKE '%:{drift.kind}'")
+        assert audited == [(f"{finding['action']}:{drift.kind}",)]
+
+        if repairs:
+            drift.repaired(w, drifted)
+            assert reconcile(w) == [], "a second run after a repair finds nothing"
+            assert status_of(w, drift.environment)["drift"] == []
+        else:
+            refs, pulls = before[0], before[1]
+            after = outside_state(w)
+            assert after[0] == refs and after[1] == pulls, "reported drift is left as it is"
+            if drift.kind == "manual-edit":
+                assert "gs://hotfix/jukebox/x" in w.show("main", STAGING_PATH), "a person's edit is not overwritten"
+            again = reconcile(w)
+            assert [(f["kind"], f["action"]) for f in again] == [(drift.kind, "reported")], "reported again until fixed"
+
+        problems, _ = fv.check_file(w.record) if w.record.exists() else ([], 0)
+        assert problems == [], "the bot's requests or the stand-in's answers broke the official description"
+    finally:
+        w.close()
+
+
+def test_status_json_before_any_reconcile_and_text_output():
+    w = World(FILES, drift="report")
+    try:
+        w.release("jukebox", "1.4.2")
+        out = json.loads(w.promote("status", "--json").stdout)
+        assert out["reconciledAt"] is None
+        assert all(e["drift"] == [] for m in out["models"] for e in m["environments"])
+        assert "not checked yet" in w.promote("status").stdout
+        edit_by_hand(w)
+        text = w.promote("reconcile").stdout
+        assert "jukebox  staging  manual-edit: expected 1.4.2, found gs://hotfix/jukebox/x -> reported" in text
+        out = json.loads(w.promote("status", "--json").stdout)
+        assert out["reconciledAt"]
+        status = w.promote("status", "jukebox").stdout
+        assert "drift: manual-edit: expected 1.4.2, found gs://hotfix/jukebox/x (reported)" in status
+    finally:
+        w.close()
