@@ -67,9 +67,10 @@ public struct Reconciler: Sendable {
         }
         let pass = EnvironmentPass(env: env, repo: repo, base: base, openPullRequests: open, cache: cache, dryRun: dryRun)
         var findings: [DriftFinding] = []
-        for model in Set(entries.map(\.model)).sorted() {
+        let byModel = Dictionary(grouping: entries, by: \.model)
+        for model in byModel.keys.sorted() {
             statistics.checked += 1
-            findings += try await check(model: model, entries: entries, pass: pass, statistics: &statistics)
+            findings += try await check(model: model, entries: byModel[model] ?? [], pass: pass, statistics: &statistics)
         }
         if env.mode == .pullRequest {
             // Read the ledger again: the repairs above may have opened new pull requests.
