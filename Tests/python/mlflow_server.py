@@ -364,7 +364,7 @@ def _serve(argv):
             i += 2
         else:
             raise SystemExit(f"unknown argument {argv[i]}")
-    ml = MLflowServer(artifacts_destination=dest)
+    ml = MLflowServer(artifacts_destination=dest, stop_timeout=4)  # within GitProcess.stop()'s bound
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
