@@ -156,7 +156,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Records a merged pull request: the version is live, the promotion done, the bot's branch gone.
-    func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
+    public func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
         try await store.record(LedgerEntry(
             model: model, environment: env.name, version: proposed.version, uri: proposed.uri, metrics: proposed.metrics,
             status: .live, commit: pr.mergeCommitSHA, pullRequestNumber: pr.number, pullRequestURL: pr.url,

@@ -1,0 +1,69 @@
+"""`promote serve` with a real MLflow server (PyPI mlflow, sqlite backend, 127.0.0.1): registering a model version
+produces the staging commit; setting the `champion` alias opens the production pull request with the run's
+metrics in its body; the merge sets the alias and the `promote.*` tags back on the MLflow version."""
+import time
+
+import pytest
+
+from mlflow_server import MLflowServer, mlflow_importable
+from serve_world import ServeWorld, github_webhook
+from test_release_e2e import BOT, FILES, PRODUCTION_PATH, STAGING_PATH
+
+MLFLOW_SECRET = "mlflow-hook-s3cret"
+
+
+def wait(condition, what, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_merge_closes_the_loop(tmp_path):
+    assert mlflow_importable(), "mlflow is not installed: run scripts/setup.sh"
+    with MLflowServer(artifacts_destination=str(tmp_path / "artifacts")) as ml:
+        extra = (f'  mlflow: {{url: "{ml.url}", secretEnv: E2E_MLFLOW_SECRET, aliases: {{champion: production}},'
+                 f' artifactsDestination: "gs://mlflow-bucket"}}\n')
+        w = ServeWorld(FILES, service_extra=extra, models="")
+        try:
+            w.env["E2E_MLFLOW_SECRET"] = MLFLOW_SECRET
+            w.start()
+            ml.create_webhook("promote", f"http://127.0.0.1:{w.port}/v1/webhooks/mlflow", secret=MLFLOW_SECRET)
+            run = ml.log_run(experiment="jukebox-training", metrics={"accuracy": 0.93, "f1": 0.9}, run_name="train-42")
+            version = ml.register_run_version("jukebox", run["run_id"])
+            expected_uri = "gs://mlflow-bucket/" + run["artifact_uri"].removeprefix("mlflow-artifacts:/") + "/model"
+
+            # model_version.created -> the staging commit (push environments only; no PR yet).
+            wait(lambda: expected_uri in w.show("main", STAGING_PATH), "the staging commit")
+            assert w.open_pulls() == []
+            message = w.git("log", "-1", "--format=%B", "main")
+            assert f"Promote-Version: {version}" in message and "Promote-Model: jukebox" in message
+
+            # The champion alias -> the production pull request, with the run's metrics in its body.
+            ml.set_alias("jukebox", "champion", version)
+            pulls = wait(w.open_pulls, "the production pull request")
+            assert len(pulls) == 1 and pulls[0]["head"] == BOT
+            body = pulls[0]["body"]
+            assert "0.93" in body and "accuracy" in body and expected_uri in body
+
+            # A reviewer merges; the forge's webhook closes the loop back into MLflow.
+            number = pulls[0]["number"]
+            w.control("POST", f"/_sim/pulls/{number}/merge?project=acme/gitops")
+            status, _, answer = github_webhook(w, number)
+            assert status == 200 and answer["status"] == "recorded", answer
+            assert expected_uri in w.show("main", PRODUCTION_PATH)
+            tags = wait(lambda: ml.get_version_tags("jukebox", version).get("promote.production.status") and
+                        ml.get_version_tags("jukebox", version), "the promote.* tags in MLflow")
+            assert tags["promote.production.status"] == "live" and tags["promote.production.pull_request"].endswith(f"/{number}")
+            assert ml.get_alias("jukebox", "champion") == str(version)
+
+            # A delivery with a bad signature is refused and changes nothing.
+            status, _, _ = w.json("POST", "/v1/webhooks/mlflow", b'{"entity": "model_version"}', {
+                "content-type": "application/json", "x-mlflow-delivery-id": "x", "x-mlflow-timestamp": str(int(time.time())),
+                "x-mlflow-signature": "v1,AAAA"})
+            assert status == 401
+        finally:
+            w.close()
