@@ -23,7 +23,8 @@ def wait(condition, what, timeout=90):
 
 
 def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_merge_closes_the_loop(tmp_path):
-    assert mlflow_importable(), "mlflow is not installed: run scripts/setup.sh"
+    problem = mlflow_importable()
+    assert problem is None, problem
     with MLflowServer(artifacts_destination=str(tmp_path / "artifacts")) as ml:
         extra = (f'  mlflow: {{url: "{ml.url}", secretEnv: E2E_MLFLOW_SECRET, aliases: {{champion: production}},'
                  f' artifactsDestination: "gs://mlflow-bucket"}}\n')
