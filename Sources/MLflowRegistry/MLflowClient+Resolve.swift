@@ -31,7 +31,7 @@ extension MLflowClient {
         let runForLink = runID ?? resolved.runID
         var runURL: String?
         if let runForLink, let experiment = resolved.experimentID {
-            runURL = "\(baseURL)/#/experiments/\(Self.escape(experiment))/runs/\(Self.escape(runForLink))"
+            runURL = "\(shownBase)/#/experiments/\(Self.escape(experiment))/runs/\(Self.escape(runForLink))"
         }
         let aliases = (mv["aliases"]?.array ?? []).compactMap(\.string)
         return RegistryVersion(

@@ -14,6 +14,8 @@ internal import Logging
 public struct MLflowClient: ModelRegistry {
     /// The server's base URL, without a trailing slash (`http://mlflow.internal:5000`).
     public let baseURL: String
+    /// The base URL without any `user:password@`, for messages and run links.
+    let shownBase: String
     /// Where `mlflow-artifacts:/X` is stored (`mlflow server --artifacts-destination`), without a trailing slash.
     public let artifactsDestination: String?
     let retry: MLflowRetryPolicy
@@ -58,6 +60,7 @@ public struct MLflowClient: ModelRegistry {
     /// The seam for unit tests: any transport.
     init(baseURL: String, token: String?, artifactsDestination: String?, transport: any MLflowTransport, retry: MLflowRetryPolicy) {
         self.baseURL = Self.trimmingSlashes(baseURL)
+        self.shownBase = Self.withoutUserinfo(self.baseURL)
         self.artifactsDestination = artifactsDestination.map(Self.trimmingSlashes).flatMap { $0.isEmpty ? nil : $0 }
         self.transport = transport
         self.retry = retry
@@ -185,7 +188,7 @@ public struct MLflowClient: ModelRegistry {
             if transient && attempt < retry.maxAttempts { return .retry(retry.backoff(afterAttempt: attempt), error.kind.rawValue) }
             let kind: RegistryError.Kind = error.kind == .responseTooLarge ? .invalidResponse : .unavailable
             return .fail(RegistryError(
-                kind, "\(shown): MLflow at \(baseURL) could not be reached: \(redact(error.message)) (curl \(error.kind.rawValue), \(attempt) attempt\(plural))"))
+                kind, "\(shown): MLflow at \(shownBase) could not be reached: \(redact(error.message)) (curl \(error.kind.rawValue), \(attempt) attempt\(plural))"))
         }
         let status = response.status
         guard status == 429 || [500, 502, 503, 504].contains(status) else { return .done(response) }
@@ -256,6 +259,15 @@ public struct MLflowClient: ModelRegistry {
             }
         }
         return out
+    }
+
+    /// `scheme://user:password@host/...` → `scheme://host/...`.
+    static func withoutUserinfo(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let rest = url[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        guard let at = rest[..<hostEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<schemeEnd.upperBound]) + String(rest[rest.index(after: at)...])
     }
 
     static func trimmingSlashes(_ s: String) -> String {

@@ -222,6 +222,8 @@ final class RecordedMLflow: MLflowTransport, @unchecked Sendable {
         let client = MLflowClient(settings: settings, environment: ["MLFLOW_TOKEN": "t"])
         #expect(client.baseURL == "https://mlflow.example")
         #expect(client.artifactsDestination == "gs://b")
+        let withUser = MLflowClient(baseURL: "https://bot:pw@mlflow.example/prefix/")
+        #expect(withUser.shownBase == "https://mlflow.example/prefix")
     }
 
     @Test func rewrites() {
