@@ -47,7 +47,8 @@ public struct ScheduledTasks: Service {
     /// One reconciliation: drift counts to `/metrics`, a CDEvent per finding, merges it recorded followed up.
     public func reconcile() async {
         do {
-            let findings = try await Reconciler(engine: engine).run()
+            var findings = try await Reconciler(engine: engine).run()
+            if let registry = followUp.registry { findings += try await RegistryReconciler(engine: engine, registry: registry).run() }
             metrics.setDrift(findings)
             for finding in findings {
                 guard let env = engine.config.environment(named: finding.environment) else { continue }
