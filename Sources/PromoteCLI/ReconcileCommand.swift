@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JSON
+import Logging
 import Promotion
 
 /// `promote reconcile [--dry-run] [--json]`: compare the ledger with the repositories and forges; repair per policy.
@@ -17,7 +18,15 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIFailure.reporting {
             let app = try Composition(configPath: global.config)
-            let findings = try await Reconciler(engine: app.engine).run(dryRun: dryRun)
+            let started = ContinuousClock.now
+            let (findings, statistics) = try await Reconciler(engine: app.engine).reconcile(dryRun: dryRun)
+            Logger(label: "promote.reconcile").info(
+                "reconciled",
+                metadata: [
+                    "checked": "\(statistics.checked)", "fetches": "\(statistics.fetches)", "snapshots": "\(statistics.snapshots)",
+                    "parses": "\(statistics.parses)", "forgeReads": "\(statistics.forgeReads)", "findings": "\(findings.count)",
+                    "elapsed": "\(ContinuousClock.now - started)",
+                ])
             if json {
                 let objects = findings.map { f -> JSONValue in
                     var o: [String: JSONValue] = [

@@ -90,7 +90,29 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 CREATE INDEX audit_by_model ON audit(model, id);
                 """)
         }
-        migrator.registerMigration("v2-deliveries") { db in
+        // The findings of the last reconciliation (replaced by every run) and when it ran: `promote status` shows them.
+        migrator.registerMigration("v2-drift") { db in
+            try db.execute(sql: """
+                CREATE TABLE drift (
+                    id INTEGER PRIMARY KEY,
+                    model TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    expected TEXT NOT NULL,
+                    actual TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT,
+                    seen_at DOUBLE PRECISION NOT NULL
+                );
+                CREATE INDEX drift_by_model ON drift(model, environment, id);
+                CREATE TABLE reconciliation (
+                    id INTEGER PRIMARY KEY,
+                    at DOUBLE PRECISION NOT NULL,
+                    findings INTEGER NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v3-deliveries") { db in
             // Signed deliveries seen (Standard Webhooks webhook-id, MLflow delivery id): a replay finds its promotion.
             try db.execute(sql: """
                 CREATE TABLE delivery (
@@ -301,6 +323,50 @@ public final class SQLiteStore: PromotionStore, Sendable {
                     at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],
                     environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"])
             }
+        }
+    }
+
+    public func replaceDrift(_ findings: [DriftFinding], at: Date) async throws {
+        try await write("replace drift") { db in
+            try db.execute(sql: "DELETE FROM drift")
+            for f in findings {
+                try db.execute(
+                    sql: """
+                        INSERT INTO drift (model, environment, kind, expected, actual, action, detail, seen_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [f.model, f.environment, f.kind.rawValue, f.expected, f.actual, f.action.rawValue, f.detail,
+                                at.timeIntervalSince1970])
+            }
+            try db.execute(sql: "DELETE FROM reconciliation")
+            try db.execute(
+                sql: "INSERT INTO reconciliation (at, findings) VALUES (?, ?)", arguments: [at.timeIntervalSince1970, findings.count])
+        }
+    }
+
+    public func drift(model: String?) async throws -> [DriftRecord] {
+        try await read("read drift") { db in
+            let rows: [Row]
+            if let model {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM drift WHERE model = ? ORDER BY model, environment, id", arguments: [model])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM drift ORDER BY model, environment, id")
+            }
+            return rows.compactMap { row -> DriftRecord? in
+                guard let kind = DriftFinding.Kind(rawValue: row["kind"]), let action = DriftFinding.Action(rawValue: row["action"])
+                else { return nil }
+                return DriftRecord(
+                    finding: DriftFinding(
+                        model: row["model"], environment: row["environment"], kind: kind, expected: row["expected"],
+                        actual: row["actual"], action: action, detail: row["detail"]),
+                    seenAt: Date(timeIntervalSince1970: row["seen_at"]))
+            }
+        }
+    }
+
+    public func lastReconciliation() async throws -> Date? {
+        try await read("read last reconciliation") { db in
+            try Double.fetchOne(db, sql: "SELECT MAX(at) FROM reconciliation").map { Date(timeIntervalSince1970: $0) }
         }
     }
 

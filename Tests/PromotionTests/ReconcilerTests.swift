@@ -46,6 +46,39 @@ import TestSupport
         #expect(try await Reconciler(engine: w.engine).run().isEmpty)
     }
 
+    @Test func lastRunsFindingsAreStoredAndDryRunsLeaveThem() async throws {
+        let w = try world(staging: "report")
+        try await release(w, "1.4.2")
+        #expect(try await w.store.lastReconciliation() == nil)
+        let edited = try #require(w.repo.file(stagingPath, on: "main")).replacingOccurrences(of: "gs://models/jukebox/1.4.2", with: "gs://hotfix/x")
+        w.repo.commitDirectly(branch: "main", files: [stagingPath: edited], message: "hotfix by hand")
+        _ = try await Reconciler(engine: w.engine).run(dryRun: true)
+        #expect(try await w.store.drift(model: nil).isEmpty, "a dry run stores nothing")
+        #expect(try await w.store.lastReconciliation() == nil)
+        _ = try await Reconciler(engine: w.engine).run()
+        #expect(try await w.store.drift(model: "jukebox").map { "\($0.finding.environment):\($0.finding.kind.rawValue)" } == ["staging:manual-edit"])
+        // Undone by hand: the next run finds nothing and the stored drift is gone.
+        w.repo.commitDirectly(branch: "main", files: [stagingPath: edited.replacingOccurrences(of: "gs://hotfix/x", with: "gs://models/jukebox/1.4.2")],
+                              message: "undo hotfix")
+        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+        #expect(try await w.store.drift(model: nil).isEmpty)
+        #expect(try await w.store.lastReconciliation() != nil)
+    }
+
+    @Test func onePassReadsEachBranchOnceAndListsPullRequestsOnce() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        let before = w.forge.calls.count
+        let (findings, statistics) = try await Reconciler(engine: w.engine).reconcile()
+        #expect(findings.isEmpty)
+        // staging: main; production: main and the bot's branch of the open pull request.
+        #expect(statistics.fetches == 1 && statistics.snapshots == 3 && statistics.checked == 2)
+        // The staging spec, the production spec on main and on the bot's branch: each parsed once.
+        #expect(statistics.parses == 3)
+        #expect(statistics.forgeReads == 1)
+        #expect(Array(w.forge.calls.dropFirst(before)) == ["list"])
+    }
+
     @Test func manualEditIsReportedUnderRepairAndOverwrittenUnderEnforce() async throws {
         for policy in ["repair", "enforce"] {
             let w = try world(staging: policy)

@@ -10,6 +10,24 @@ import Promotion
         try ReleaseRequest.validated(model: "jukebox", version: version, uri: "gs://models/jukebox/\(version)", metrics: ["accuracy": 0.9], idempotencyKey: key)
     }
 
+    @Test func driftIsReplacedByEveryRun() async throws {
+        let store = try SQLiteStore(path: nil)
+        #expect(try await store.lastReconciliation() == nil)
+        #expect(try await store.drift(model: nil).isEmpty)
+        let behind = DriftFinding(model: "jukebox", environment: "staging", kind: .behind, expected: "1.4.3", actual: "1.4.2", action: .reported)
+        let closed = DriftFinding(
+            model: "music", environment: "production", kind: .pullRequestClosed, expected: "2.0", actual: "closed #3", action: .reported,
+            detail: "drift: report")
+        try await store.replaceDrift([behind, closed], at: t0)
+        #expect(try await store.drift(model: nil).map(\.finding) == [behind, closed])
+        #expect(try await store.drift(model: "music") == [DriftRecord(finding: closed, seenAt: t0)])
+        #expect(try await store.lastReconciliation() == t0)
+        // The next run replaces the whole set: what was repaired meanwhile is gone.
+        try await store.replaceDrift([], at: t0.addingTimeInterval(60))
+        #expect(try await store.drift(model: nil).isEmpty)
+        #expect(try await store.lastReconciliation() == t0.addingTimeInterval(60))
+    }
+
     @Test func admitIsIdempotentOnTheKey() async throws {
         let store = try SQLiteStore(path: nil)
         let first = try await store.admit(try request("1.4.2"), origin: "cli", now: t0)

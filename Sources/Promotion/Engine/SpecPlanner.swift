@@ -7,9 +7,11 @@ internal import YAMLEdit
 /// convention the one model URI location in the file (or the one named after the model). The edit is a minimal
 /// splice (``YAMLEdit``); a spec that cannot be edited safely is refused, never rewritten.
 public enum SpecPlanner {
-    /// The plan, or nil when the spec already holds the version.
+    /// The plan, or nil when the spec already holds the version. With `cache`, a spec whose bytes were parsed before
+    /// is not parsed again.
     public static func plan(
-        snapshot: any RepositorySnapshot, config: PromoteConfig, environment env: EnvironmentSettings, request: ReleaseRequest
+        snapshot: any RepositorySnapshot, config: PromoteConfig, environment env: EnvironmentSettings, request: ReleaseRequest,
+        cache: SpecParseCache? = nil
     ) throws(PromotionError) -> SpecPlan? {
         let path = config.specPath(model: request.model, environment: env)
         let settings = config.model(request.model)
@@ -20,7 +22,9 @@ public enum SpecPlanner {
         switch entry {
         case .file(let data):
             let bytes = Array(data)
-            guard let edited = try edit(bytes, path: path, settings: settings, request: request, env: env) else { return nil }
+            guard let edited = try edit(bytes, path: path, settings: settings, request: request, env: env, parsed: cache, data: data) else {
+                return nil
+            }
             return SpecPlan(path: path, old: data, new: Data(edited.bytes), previousValue: edited.previous, onboardedFrom: nil)
         case .missing:
             guard let template = settings.template else {
@@ -81,13 +85,16 @@ public enum SpecPlanner {
 
     /// The edited bytes and the value the main location held, or nil when every location already holds its value.
     static func edit(
-        _ bytes: [UInt8], path: String, settings: ModelSettings, request: ReleaseRequest, env: EnvironmentSettings
+        _ bytes: [UInt8], path: String, settings: ModelSettings, request: ReleaseRequest, env: EnvironmentSettings,
+        parsed cache: SpecParseCache? = nil, data: Data? = nil
     ) throws(PromotionError) -> (bytes: [UInt8], previous: String?)? {
         func refused(_ error: YAMLSourceError) -> PromotionError {
             PromotionError(.specRefused, environment: env.name, "\(error)")
         }
         let stream: YAMLStream
-        do { stream = try YAMLStream.forEditing(bytes: bytes, file: path) } catch { throw refused(error) }
+        do {
+            if let cache, let data { stream = try cache.stream(of: data, file: path) } else { stream = try YAMLStream.forEditing(bytes: bytes, file: path) }
+        } catch { throw refused(error) }
         let targets = try targets(in: stream, path: path, settings: settings, request: request, env: env)
         var edits: [ScalarEdit] = []
         var previous: String?

@@ -33,4 +33,11 @@ public protocol PromotionStore: Sendable {
     func audit(_ entry: AuditEntry) async throws
     /// The audit log, newest first.
     func auditLog(model: String?, limit: Int) async throws -> [AuditEntry]
+    /// Replaces the findings of the previous reconciliation with `findings`, found by a run at `at`: every run that
+    /// is not a dry run replaces the whole set, so drift that is gone (repaired, or undone by hand) disappears.
+    func replaceDrift(_ findings: [DriftFinding], at: Date) async throws
+    /// The findings of the last reconciliation, optionally of one model, by model and environment in the order found.
+    func drift(model: String?) async throws -> [DriftRecord]
+    /// When the last reconciliation that was not a dry run ran, or nil when none has.
+    func lastReconciliation() async throws -> Date?
 }

@@ -14,29 +14,25 @@ public struct Reconciler: Sendable {
 
     /// One reconciliation pass. With `dryRun`, nothing is written anywhere.
     public func run(dryRun: Bool = false) async throws -> [DriftFinding] {
+        try await reconcile(dryRun: dryRun).findings
+    }
+
+    /// One reconciliation pass, with what it read. Each repository is fetched once, each environment's branch read
+    /// through one snapshot, each spec parsed once, and the open pull requests of a pull-request environment listed
+    /// with one call (a pull request is read on its own only when it is no longer open). Unless `dryRun`, the
+    /// findings are audited and replace the previous run's in the store (`promote status` shows them).
+    public func reconcile(dryRun: Bool = false) async throws -> (findings: [DriftFinding], statistics: ReconcileStatistics) {
         let ledger = try await store.ledger(model: nil, environment: nil)
+        let cache = SpecParseCache()
+        var statistics = ReconcileStatistics()
         var findings: [DriftFinding] = []
         var fetched = Set<String>()
         for env in config.environments {
-            let repo = try engine.repository(env.repository)
-            if fetched.insert(env.repository.url).inserted { try await repo.fetch() }
-            let entries = ledger.filter { $0.environment == env.name }
-            for model in Set(entries.map(\.model)).sorted() {
-                let live = entries.first { $0.model == model && $0.status == .live }
-                let proposed = entries.first { $0.model == model && $0.status == .proposed }
-                if let live {
-                    findings += try await checkSpec(model: model, env: env, live: live, repo: repo, dryRun: dryRun)
-                }
-                if let proposed, env.mode == .pullRequest {
-                    findings += try await checkPullRequest(model: model, env: env, proposed: proposed, live: live, repo: repo, dryRun: dryRun)
-                }
-            }
-            if env.mode == .pullRequest {
-                // Read the ledger again: the repairs above may have opened new pull requests.
-                let current = try await store.ledger(model: nil, environment: env.name)
-                findings += try await closeStalePullRequests(env: env, ledger: current, dryRun: dryRun)
-            }
+            findings += try await reconcile(
+                env: env, ledger: ledger.filter { $0.environment == env.name }, cache: cache, fetched: &fetched,
+                statistics: &statistics, dryRun: dryRun)
         }
+        statistics.parses = cache.parses
         if !dryRun {
             for finding in findings {
                 try await store.audit(AuditEntry(
@@ -44,19 +40,68 @@ public struct Reconciler: Sendable {
                     model: finding.model, environment: finding.environment,
                     detail: "expected \(finding.expected), found \(finding.actual)" + (finding.detail.map { "; \($0)" } ?? "")))
             }
+            try await store.replaceDrift(findings, at: engine.now())
+        }
+        return (findings, statistics)
+    }
+
+    /// One environment: its branch once, its open pull requests once, then every model the ledger names there.
+    func reconcile(
+        env: EnvironmentSettings, ledger entries: [LedgerEntry], cache: SpecParseCache, fetched: inout Set<String>,
+        statistics: inout ReconcileStatistics, dryRun: Bool
+    ) async throws -> [DriftFinding] {
+        let repo = try engine.repository(env.repository)
+        if fetched.insert(env.repository.url).inserted {
+            try await repo.fetch()
+            statistics.fetches += 1
+        }
+        let base = try await repo.snapshot(of: env.repository.branch)
+        statistics.snapshots += 1
+        var open: [PullRequest] = []
+        if env.mode == .pullRequest {
+            open = try await engine.forge(env).listOpenPullRequests(headPrefix: "promote/\(env.name)/")
+            statistics.forgeReads += 1
+        }
+        let pass = EnvironmentPass(env: env, repo: repo, base: base, openPullRequests: open, cache: cache, dryRun: dryRun)
+        var findings: [DriftFinding] = []
+        for model in Set(entries.map(\.model)).sorted() {
+            statistics.checked += 1
+            findings += try await check(model: model, entries: entries, pass: pass, statistics: &statistics)
+        }
+        if env.mode == .pullRequest {
+            // Read the ledger again: the repairs above may have opened new pull requests.
+            let current = try await store.ledger(model: nil, environment: env.name)
+            findings += try await closeStalePullRequests(env: env, open: open, ledger: current, dryRun: dryRun)
+        }
+        return findings
+    }
+
+    /// One model in one environment: its spec on the branch, then its promotion pull request.
+    func check(model: String, entries: [LedgerEntry], pass: EnvironmentPass, statistics: inout ReconcileStatistics) async throws -> [DriftFinding] {
+        let live = entries.first { $0.model == model && $0.status == .live }
+        let proposed = entries.first { $0.model == model && $0.status == .proposed }
+        var findings: [DriftFinding] = []
+        if let live, let base = pass.base {
+            findings += try await checkSpec(model: model, env: pass.env, live: live, snapshot: base, cache: pass.cache, dryRun: pass.dryRun)
+        }
+        if let proposed, pass.env.mode == .pullRequest {
+            findings += try await checkPullRequest(model: model, proposed: proposed, pass: pass, statistics: &statistics)
         }
         return findings
     }
 
     // MARK: - The environment's branch
 
-    func checkSpec(model: String, env: EnvironmentSettings, live: LedgerEntry, repo: any GitOpsRepository, dryRun: Bool) async throws -> [DriftFinding] {
-        guard let snapshot = try await repo.snapshot(of: env.repository.branch) else { return [] }
+    func checkSpec(
+        model: String, env: EnvironmentSettings, live: LedgerEntry, snapshot: any RepositorySnapshot, cache: SpecParseCache, dryRun: Bool
+    ) async throws -> [DriftFinding] {
         let wanted = try request(for: live, env: env)
         var kind = DriftFinding.Kind.specMissing
         var actual = "no spec at \(config.specPath(model: model, environment: env))"
         do {
-            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: wanted) else { return [] }
+            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: wanted, cache: cache) else {
+                return []
+            }
             if plan.old == nil {
                 kind = .specMissing
                 actual = "no spec at \(plan.path)"
@@ -93,11 +138,19 @@ public struct Reconciler: Sendable {
     // MARK: - The promotion pull request
 
     func checkPullRequest(
-        model: String, env: EnvironmentSettings, proposed: LedgerEntry, live: LedgerEntry?, repo: any GitOpsRepository, dryRun: Bool
+        model: String, proposed: LedgerEntry, pass: EnvironmentPass, statistics: inout ReconcileStatistics
     ) async throws -> [DriftFinding] {
         guard let number = proposed.pullRequestNumber else { return [] }
+        let env = pass.env, repo = pass.repo, dryRun = pass.dryRun
         let forge = try engine.forge(env)
-        let pr = try await forge.pullRequest(number: number)
+        let pr: PullRequest
+        if let listed = pass.openPullRequests.first(where: { $0.number == number }) {
+            pr = listed
+        } else {
+            // No longer open: merged or closed. Only then is it read on its own.
+            pr = try await forge.pullRequest(number: number)
+            statistics.forgeReads += 1
+        }
         let mayRepair = env.drift != .report
         func finding(_ kind: DriftFinding.Kind, actual: String, detail: String? = nil) -> DriftFinding {
             DriftFinding(
@@ -124,10 +177,18 @@ public struct Reconciler: Sendable {
             let bot = env.botBranch(for: model)
             let metadataVersion = ReviewContext.metadata(inBody: pr.body)?["version"]
             let botSnapshot = try await repo.snapshot(of: bot)
+            statistics.snapshots += 1
             let wanted = try request(for: proposed, env: env)
-            let branchHolds = try botSnapshot.map { try SpecPlanner.plan(snapshot: $0, config: config, environment: env, request: wanted) == nil } ?? false
+            let botPlan = try botSnapshot.map {
+                try SpecPlanner.plan(snapshot: $0, config: config, environment: env, request: wanted, cache: pass.cache)
+            }
+            let branchHolds = botSnapshot != nil && (botPlan ?? nil) == nil
             if metadataVersion != proposed.version || !branchHolds {
-                var result = finding(.pullRequestOutdated, actual: metadataVersion ?? "unknown")
+                // What is outdated: the pull request's own description, or the branch it would merge.
+                let actual = metadataVersion != proposed.version
+                    ? metadataVersion ?? "unknown"
+                    : botSnapshot == nil ? "\(bot) is gone" : "\(bot) holds \((botPlan ?? nil)?.previousValue ?? "something else")"
+                var result = finding(.pullRequestOutdated, actual: actual)
                 if mayRepair, !dryRun {
                     _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
                     result.detail = "updated \(pr.url) to \(proposed.version)"
@@ -136,8 +197,8 @@ public struct Reconciler: Sendable {
             }
             // Behind base: the base branch changed the spec since the bot's branch was built, so merging would undo
             // that change (or the forge reports a conflict). Unrelated commits on the base are not drift.
-            if let baseSnapshot = try await repo.snapshot(of: env.repository.branch), let botSnapshot {
-                let onBase = try SpecPlanner.plan(snapshot: baseSnapshot, config: config, environment: env, request: wanted)
+            if let baseSnapshot = pass.base, let botSnapshot {
+                let onBase = try SpecPlanner.plan(snapshot: baseSnapshot, config: config, environment: env, request: wanted, cache: pass.cache)
                 let path = config.specPath(model: model, environment: env)
                 let botFile: Data? = if case .file(let data) = try botSnapshot.entry(at: path) { data } else { nil }
                 if pr.mergeable == false || (onBase != nil && onBase?.new != botFile) {
@@ -178,11 +239,12 @@ public struct Reconciler: Sendable {
     }
 
     /// Open bot pull requests the ledger no longer wants (their model has nothing proposed in this environment).
-    func closeStalePullRequests(env: EnvironmentSettings, ledger: [LedgerEntry], dryRun: Bool) async throws -> [DriftFinding] {
+    /// `open` is the environment's open bot pull requests as listed at the start of the pass.
+    func closeStalePullRequests(env: EnvironmentSettings, open: [PullRequest], ledger: [LedgerEntry], dryRun: Bool) async throws -> [DriftFinding] {
         let forge = try engine.forge(env)
         let prefix = "promote/\(env.name)/"
         var findings: [DriftFinding] = []
-        for pr in try await forge.listOpenPullRequests(headPrefix: prefix) where pr.base == env.repository.branch {
+        for pr in open where pr.base == env.repository.branch {
             let model = String(pr.head.dropFirst(prefix.count))
             let wanted = ledger.first { $0.model == model && $0.status == .proposed && $0.pullRequestNumber == pr.number }
             guard wanted == nil else { continue }
