@@ -8,14 +8,12 @@ public import ServiceLifecycle
 public struct ScheduledTasks: Service {
     let engine: PromotionEngine
     let followUp: MergeFollowUp
-    let metrics: ServiceMetrics
     let sink: CDEventSink
     let logger: Logger
 
-    public init(engine: PromotionEngine, followUp: MergeFollowUp, metrics: ServiceMetrics, sink: CDEventSink, logger: Logger) {
+    public init(engine: PromotionEngine, followUp: MergeFollowUp, sink: CDEventSink, logger: Logger) {
         self.engine = engine
         self.followUp = followUp
-        self.metrics = metrics
         self.sink = sink
         self.logger = logger
     }
@@ -44,12 +42,11 @@ public struct ScheduledTasks: Service {
         }
     }
 
-    /// One reconciliation: drift counts to `/metrics`, a CDEvent per finding, merges it recorded followed up.
+    /// One reconciliation (its findings are kept by the store, where `/metrics` reads them): a CDEvent per finding,
+    /// and merges it recorded followed up.
     public func reconcile() async {
         do {
-            var findings = try await Reconciler(engine: engine).run()
-            if let registry = followUp.registry { findings += try await RegistryReconciler(engine: engine, registry: registry).run() }
-            metrics.setDrift(findings)
+            let findings = try await Reconciler(engine: engine, registry: followUp.registry).run()
             for finding in findings {
                 guard let env = engine.config.environment(named: finding.environment) else { continue }
                 sink.emit([OutgoingCDEvent.drift(finding, repositoryURL: env.repository.url, source: followUp.eventSource, time: engine.now())])

@@ -140,6 +140,7 @@ public struct ServiceHandlers: Sendable {
 
     func getMetrics() async throws -> Response {
         metrics.setPromotions(try await store.promotionCounts())
+        metrics.setDrift(try await store.drift(model: nil).map(\.finding), lastRun: try await store.lastReconciliation())
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))

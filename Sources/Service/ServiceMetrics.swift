@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 public import Prometheus
 public import Promotion
 
@@ -54,13 +54,15 @@ public final class ServiceMetrics: Sendable {
         gauge("queue_depth", "Promotions queued or running.", []).set(Double(depth))
     }
 
-    /// Sets the drift gauges from the last reconciliation.
-    public func setDrift(_ findings: [DriftFinding]) {
+    /// Sets the drift gauges from the last reconciliation (the store keeps its findings, whoever ran it).
+    public func setDrift(_ findings: [DriftFinding], lastRun: Date?) {
         for kind in DriftFinding.Kind.allCases {
             gauge("drift_findings", "Drift found by the last reconciliation, by kind.", [("kind", kind.rawValue)])
                 .set(Double(findings.filter { $0.kind == kind }.count))
         }
-        gauge("reconcile_last_run", "Unix time of the last finished reconciliation.", []).set(Date().timeIntervalSince1970)
+        if let lastRun {
+            gauge("reconcile_last_run", "Unix time of the last reconciliation.", []).set(lastRun.timeIntervalSince1970)
+        }
     }
 
     /// Sets the remaining request budget the forge last announced.

@@ -147,3 +147,51 @@ def github_webhook(world, number, action="closed", merged=True, secret=FORGE_WEB
     headers = {"content-type": "application/json", "x-github-event": "pull_request",
                "x-github-delivery": str(uuid.uuid4()), "x-hub-signature-256": sig}
     return world.json("POST", "/v1/webhooks/github", body, headers)
+
+
+class EventSink:
+    """A loopback HTTP receiver for the CDEvents `promote serve` emits (`service.cdevents.sinks`); `events` holds
+    every JSON body posted to it. A daemon thread; `close()` stops it."""
+
+    def __init__(self):
+        import http.server
+        received = self.events = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("content-length", 0))
+                received.append({"content-type": self.headers.get("content-type"),
+                                 "body": json.loads(self.rfile.read(length))})
+                self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, count, timeout=30):
+        deadline = time.monotonic() + timeout
+        while len(self.events) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.events
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def cdevent_validator(name):
+    """A jsonschema validator for a CDEvents 0.5.1 schema (`servicedeployed`, `environmentmodified`) with its links."""
+    import jsonschema
+    import referencing
+    folder = ROOT / "Tests/Fixtures/events/cdevents-v0.5.1/schemas"
+    resources = []
+    for path in list(folder.glob("*.json")) + list((folder / "links").glob("*.json")):
+        schema = json.loads(path.read_text())
+        resources.append((schema["$id"], referencing.Resource.from_contents(schema, default_specification=referencing.jsonschema.DRAFT202012)))
+    registry = referencing.Registry().with_resources(resources)
+    schema = json.loads((folder / f"{name}.json").read_text())
+    return jsonschema.Draft202012Validator(schema, registry=registry)

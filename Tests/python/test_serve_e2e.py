@@ -9,7 +9,7 @@ import time
 import pytest
 
 from release_world import ROOT
-from serve_world import SECRET_NEW, SECRET_OLD, TOKEN, ServeWorld, github_webhook, sign
+from serve_world import SECRET_NEW, SECRET_OLD, TOKEN, EventSink, ServeWorld, cdevent_validator, github_webhook, sign
 from test_release_e2e import BOT, FILES, PRODUCTION_PATH, STAGING_PATH
 
 EVENTS = ROOT / "Tests/Fixtures/events"
@@ -184,8 +184,17 @@ def test_a_replayed_delivery_returns_the_original_promotion_and_a_reused_id_with
 
 # -- what the workers do -------------------------------------------------------------------------------------------------
 
-def test_an_accepted_event_pushes_staging_and_opens_the_pull_request_then_a_merge_webhook_closes_the_loop(fresh):
-    sink = fresh.dir / "cdevents.jsonl"
+def test_an_accepted_event_pushes_staging_and_opens_the_pull_request_then_a_merge_webhook_closes_the_loop():
+    sink = EventSink()
+    fresh = ServeWorld(FILES, service_extra=f'  cdevents: {{sinks: ["{sink.url}"]}}\n')
+    try:
+        merge_webhook_scenario(fresh, sink)
+    finally:
+        fresh.close()
+        sink.close()
+
+
+def merge_webhook_scenario(fresh, sink):
     fresh.start()
     status, _, accepted = fresh.post_event({"model": "jukebox", "version": "1.4.2", "uri": "gs://models/jukebox/1.4.2",
                                             "metrics": {"accuracy": 0.93}})
@@ -212,6 +221,19 @@ def test_an_accepted_event_pushes_staging_and_opens_the_pull_request_then_a_merg
     _, _, status_doc = fresh.json("GET", "/v1/status")
     live = {(e["environment"], e["status"]): e["version"] for e in status_doc["ledger"]}
     assert live[("production", "live")] == "1.4.2" and live[("staging", "live")] == "1.4.2"
+    # The sink heard that 1.4.2 landed in production: CDEvents 0.5.1 in structured CloudEvents, valid by their schemas.
+    events = {e["body"]["type"]: e for e in sink.wait(2)}
+    for ce_type, schema in (("dev.cdevents.service.deployed.0.3.0", "servicedeployed"),
+                            ("dev.cdevents.environment.modified.0.3.0", "environmentmodified")):
+        event = events[ce_type]
+        assert event["content-type"].startswith("application/cloudevents+json")
+        cloud = event["body"]
+        assert cloud["specversion"] == "1.0" and cloud["data"]["context"]["type"] == ce_type
+        errors = [e.message for e in cdevent_validator(schema).iter_errors(cloud["data"])]
+        assert errors == [], errors
+        assert cloud["data"]["customData"]["version"] == "1.4.2" and "bot:" not in json.dumps(cloud)
+    assert events["dev.cdevents.service.deployed.0.3.0"]["body"]["data"]["subject"]["content"]["artifactId"] == \
+        "pkg:generic/jukebox@1.4.2?download_url=gs%3A%2F%2Fmodels%2Fjukebox%2F1.4.2"
 
 
 def test_a_burst_for_one_model_is_coalesced_into_one_commit(fresh):
@@ -232,7 +254,7 @@ def test_metrics_health_and_openapi(served):
     status, headers, text = served.request("GET", "/metrics")
     text = text.decode()
     assert status == 200 and headers["content-type"].startswith("text/plain")
-    for name in ("promote_events_total", "promote_promotions", "promote_queue_depth"):
+    for name in ("promote_events_total", "promote_promotions", "promote_queue_depth", "promote_drift_findings"):
         assert name in text, name
     assert served.json("GET", "/healthz")[0] == 200
     assert served.json("GET", "/readyz")[0] == 200

@@ -1,9 +1,8 @@
 """`promote serve` with a real MLflow server (PyPI mlflow, sqlite backend, 127.0.0.1): registering a model version
 produces the staging commit; setting the `champion` alias opens the production pull request with the run's
 metrics in its body; the merge sets the alias and the `promote.*` tags back on the MLflow version."""
+import json
 import time
-
-import pytest
 
 from mlflow_server import MLflowServer, mlflow_importable
 from serve_world import ServeWorld, github_webhook
@@ -66,5 +65,19 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
                 "content-type": "application/json", "x-mlflow-delivery-id": "x", "x-mlflow-timestamp": str(int(time.time())),
                 "x-mlflow-signature": "v1,AAAA"})
             assert status == 401
+
+            # The service is down while the alias moves to a newer version: reconcile finds it and proposes it.
+            assert w.terminate() == 0
+            newer = ml.register_run_version("jukebox", run["run_id"])
+            ml.set_alias("jukebox", "champion", newer)
+            dry = json.loads(w.promote("reconcile", "--json", "--dry-run").stdout)["findings"]
+            assert [(f["kind"], f["expected"], f["action"]) for f in dry] == [("pr-outdated", str(newer), "none")], dry
+            assert w.open_pulls() == []
+            found = json.loads(w.promote("reconcile", "--json").stdout)["findings"]
+            assert [(f["model"], f["environment"], f["kind"], f["expected"], f["actual"], f["action"]) for f in found] == [
+                ("jukebox", "production", "pr-outdated", str(newer), str(version), "repaired")], found
+            pulls = w.open_pulls()
+            assert len(pulls) == 1 and f"Promote-Version: {newer}" in w.git("log", "-1", "--format=%B", BOT)
+            assert json.loads(w.promote("reconcile", "--json").stdout)["findings"] == []
         finally:
             w.close()

@@ -7,7 +7,13 @@ public import Foundation
 public struct Reconciler: Sendable {
     public let engine: PromotionEngine
 
-    public init(engine: PromotionEngine) { self.engine = engine }
+    /// The model registry whose aliases are compared with the ledger (``RegistryReconciler``), when configured.
+    public let registry: (any ModelRegistry)?
+
+    public init(engine: PromotionEngine, registry: (any ModelRegistry)? = nil) {
+        self.engine = engine
+        self.registry = registry
+    }
 
     var config: PromoteConfig { engine.config }
     var store: any PromotionStore { engine.store }
@@ -33,6 +39,7 @@ public struct Reconciler: Sendable {
                 statistics: &statistics, dryRun: dryRun)
         }
         statistics.parses = cache.parses
+        if let registry { findings += try await RegistryReconciler(engine: engine, registry: registry).run(dryRun: dryRun) }
         if !dryRun {
             for finding in findings {
                 try await store.audit(AuditEntry(

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// The registry side of drift: for models that came from MLflow, every alias mapped in `service.mlflow.aliases`
 /// should point at what the ledger wants in its environment (the open proposal, else the live version). An alias
 /// moved while nobody listened (a missed webhook) is `pr-outdated`: repaired, where policy allows, by proposing the
