@@ -29,6 +29,8 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
                  f' artifactsDestination: "gs://mlflow-bucket"}}\n')
         w = ServeWorld(FILES, service_extra=extra, models="")
         try:
+            # Production repairs drift (a missed alias webhook becomes a proposal at the next reconcile).
+            w.config.write_text(w.config.read_text().replace("    labels: [promotion]\n", "    labels: [promotion]\n    drift: repair\n"))
             w.env["E2E_MLFLOW_SECRET"] = MLFLOW_SECRET
             w.start()
             ml.create_webhook("promote", f"http://127.0.0.1:{w.port}/v1/webhooks/mlflow", secret=MLFLOW_SECRET)
@@ -49,7 +51,9 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
             body = pulls[0]["body"]
             assert "0.93" in body and "accuracy" in body and expected_uri in body
 
-            # A reviewer merges; the forge's webhook closes the loop back into MLflow.
+            # A reviewer merges (once the promotion waits for review); the forge's webhook closes the loop into MLflow.
+            wait(lambda: any(e["environment"] == "production" and e["status"] == "proposed"
+                             for e in w.json("GET", "/v1/status")[2]["ledger"]), "the proposal in the ledger")
             number = pulls[0]["number"]
             w.control("POST", f"/_sim/pulls/{number}/merge?project=acme/gitops")
             status, _, answer = github_webhook(w, number)
@@ -68,7 +72,8 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
 
             # The service is down while the alias moves to a newer version: reconcile finds it and proposes it.
             assert w.terminate() == 0
-            newer = ml.register_run_version("jukebox", run["run_id"])
+            retrained = ml.log_run(experiment="jukebox-training", metrics={"accuracy": 0.95, "f1": 0.91}, run_name="train-43")
+            newer = ml.register_run_version("jukebox", retrained["run_id"])
             ml.set_alias("jukebox", "champion", newer)
             dry = json.loads(w.promote("reconcile", "--json", "--dry-run").stdout)["findings"]
             assert [(f["kind"], f["expected"], f["action"]) for f in dry] == [("pr-outdated", str(newer), "none")], dry

@@ -39,7 +39,7 @@ public struct RegistryReconciler: Sendable {
     ) async throws -> DriftFinding {
         var finding = DriftFinding(
             model: model, environment: env.name, kind: .pullRequestOutdated, expected: aliased, actual: wanted?.version ?? "nothing",
-            action: env.drift == .report ? .reported : (dryRun ? .none : .repaired), detail: "MLflow alias '\(alias)' points at \(aliased)")
+            action: dryRun ? .none : (env.drift == .report ? .reported : .repaired), detail: "MLflow alias '\(alias)' points at \(aliased)")
         if let wanted, VersionOrder.isOlder(aliased, than: wanted.version) {
             finding.action = dryRun ? .none : .reported
             finding.detail = "MLflow alias '\(alias)' moved back to \(aliased); to go back, run: promote rollback \(model) --env \(env.name) --to \(aliased)"
