@@ -15,8 +15,9 @@ done
 
 work="$(mktemp -d /tmp/promote-demo.XXXXXX)"
 sim_pid=""
+serve_pid=""
 cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+  for pid in $serve_pid $sim_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -61,9 +62,12 @@ environments:
     gates: {accuracy: ">= production - 0.01"}
 models:
   jukebox: {allowedUris: ["gs://models/jukebox/"]}
-service: {state: "sqlite://$work/state/promote.db"}
+service:
+  state: "sqlite://$work/state/promote.db"
+  intake: {secretsEnv: [PROMOTE_DEMO_INTAKE_SECRET]}
 YAML
 export PROMOTE_CONFIG="$work/promote.yaml" PROMOTE_DEMO_FORGE_TOKEN=demo-token
+export PROMOTE_DEMO_INTAKE_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
 step "promote.yaml"
 cat "$work/promote.yaml"
 "$BIN/promote" config validate
@@ -103,5 +107,38 @@ curl -fsS -X POST "$origin/_sim/pulls/1/merge?project=acme/gitops" > /dev/null
 "$BIN/promote" status
 step "promote history jukebox"
 "$BIN/promote" history jukebox
+
+step "6. promote serve: CI posts a signed event (Standard Webhooks); the worker pushes staging and updates the PR"
+"$BIN/promote" serve --listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.log" &
+serve_pid=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+url="$(grep -o 'http://[^ ]*' "$work/serve.out")"
+[ -n "$url" ] || { echo "demo: promote serve did not start:"; cat "$work/serve.log"; exit 1; }
+echo "promote serve is listening on $url"
+python3 - "$url" <<'PY'
+import base64, hashlib, hmac, json, os, sys, time, urllib.request, uuid
+url = sys.argv[1]
+body = json.dumps({"model": "jukebox", "version": "1.4.4", "uri": "gs://models/jukebox/1.4.4",
+                   "metrics": {"accuracy": 0.95, "latency_p99_ms": 160}, "source": {"pipeline": "jukebox-train"}}).encode()
+key = base64.b64decode(os.environ["PROMOTE_DEMO_INTAKE_SECRET"][6:])
+msg_id, ts = "msg_" + uuid.uuid4().hex, str(int(time.time()))
+sig = base64.b64encode(hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()).decode()
+req = urllib.request.Request(url + "/v1/events", data=body, headers={
+    "Content-Type": "application/json", "webhook-id": msg_id, "webhook-timestamp": ts, "webhook-signature": "v1," + sig})
+with urllib.request.urlopen(req) as r:
+    accepted = json.load(r)
+    print("POST /v1/events ->", r.status, json.dumps(accepted))
+for _ in range(200):
+    with urllib.request.urlopen(url + accepted["statusUrl"]) as r:
+        promotion = json.load(r)
+    if promotion["state"] not in ("queued", "running"):
+        break
+    time.sleep(0.1)
+print("GET", accepted["statusUrl"], "->", promotion["state"])
+for step in promotion["steps"]:
+    print("  %-10s %-12s %s" % (step["environment"], step["action"], step.get("detail", "")))
+PY
+kill -TERM "$serve_pid"; wait "$serve_pid" || true; serve_pid=""
+echo "SIGTERM: promote serve finished its work and stopped"
 
 step "Done: everything ran in $work, which is removed now"

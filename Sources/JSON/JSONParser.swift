@@ -8,6 +8,8 @@ public enum JSONParser {
     public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
         public var message: String
         public var offset: Int
+        /// The member name, when the failure is a duplicate member (so that callers can name the field).
+        public var duplicateKey: String? = nil
 
         public var description: String { "\(message) at byte \(offset)" }
     }
@@ -81,7 +83,7 @@ public enum JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
                 let keyOffset = index
                 let key = try string()
-                guard members[key] == nil else { throw Failure(message: "duplicate member \"\(key)\"", offset: keyOffset) }
+                guard members[key] == nil else { throw Failure(message: "duplicate member \"\(key)\"", offset: keyOffset, duplicateKey: key) }
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
                 index += 1

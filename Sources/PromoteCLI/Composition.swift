@@ -1,6 +1,7 @@
 import Forges
 import Foundation
 import GitOpsRepo
+import MLflowRegistry
 import Promotion
 import Store
 
@@ -10,8 +11,10 @@ struct Composition {
     let config: PromoteConfig
     let store: SQLiteStore
     let engine: PromotionEngine
+    let environment: [String: String]
 
     init(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.environment = environment
         config = try ConfigLoader.load(configPath)
         store = try SQLiteStore(path: try StoreLocation.path(for: config.service.state, environment: environment))
         let repositories = RepositoryRegistry(author: config.author, environment: environment)
@@ -20,6 +23,15 @@ struct Composition {
             config: config, store: store,
             repository: { try repositories.repository(for: $0) },
             forge: { try forges.client(for: $0) })
+    }
+
+    /// The MLflow registry client when `service.mlflow` is configured.
+    func registry() throws -> (any ModelRegistry)? {
+        guard let settings = config.service.mlflow else { return nil }
+        if let name = settings.tokenEnv, (environment[name] ?? "").isEmpty {
+            throw CLIFailure("the MLflow token is not set: export \(name) (named by service.mlflow.tokenEnv)")
+        }
+        return MLflowClient(settings: settings, environment: environment)
     }
 }
 

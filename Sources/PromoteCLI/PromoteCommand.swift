@@ -8,7 +8,7 @@ public struct PromoteCommand: AsyncParsableCommand {
         version: PromoteVersion.current,
         subcommands: [
             ReleaseCommand.self, StatusCommand.self, HistoryCommand.self, RollbackCommand.self, ReconcileCommand.self,
-            SpecCommand.self, ConfigCommand.self, LedgerCommand.self, DoctorCommand.self,
+            ServeCommand.self, SpecCommand.self, ConfigCommand.self, LedgerCommand.self, DoctorCommand.self,
         ]
     )
 

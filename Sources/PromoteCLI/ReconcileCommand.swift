@@ -19,7 +19,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         try await CLIFailure.reporting {
             let app = try Composition(configPath: global.config)
             let started = ContinuousClock.now
-            let (findings, statistics) = try await Reconciler(engine: app.engine).reconcile(dryRun: dryRun)
+            let (findings, statistics) = try await Reconciler(engine: app.engine, registry: try app.registry()).reconcile(dryRun: dryRun)
             Logger(label: "promote.reconcile").info(
                 "reconciled",
                 metadata: [

@@ -112,6 +112,17 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-deliveries") { db in
+            // Signed deliveries seen (Standard Webhooks webhook-id, MLflow delivery id): a replay finds its promotion.
+            try db.execute(sql: """
+                CREATE TABLE delivery (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    digest TEXT NOT NULL,
+                    promotion_id TEXT NOT NULL REFERENCES promotion(id),
+                    received_at DOUBLE PRECISION NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -130,6 +141,61 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 arguments: [id, request.idempotencyKey, request.model, request.version, json, origin,
                             PromotionState.queued.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
             return (PromotionRecord(id: id, request: request, origin: origin, state: .queued, createdAt: now, updatedAt: now), true)
+        }
+    }
+
+    public func admit(
+        _ request: ReleaseRequest, origin: String, delivery: Delivery?, now: Date
+    ) async throws -> (record: PromotionRecord, created: Bool) {
+        guard let delivery else { return try await admit(request, origin: origin, now: now) }
+        let json = try Self.encode(request)
+        return try await write("admit \(request.model)@\(request.version)") { db in
+            if let seen = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [delivery.id]) {
+                let promotionID: String = seen["promotion_id"]
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE id = ?", arguments: [promotionID]) else {
+                    throw StoreError(operation: "admit", message: "delivery \(delivery.id) names a missing promotion")
+                }
+                return (try Self.promotion(row, db), false)
+            }
+            let outcome: (record: PromotionRecord, created: Bool)
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
+                outcome = (try Self.promotion(row, db), false)
+            } else {
+                let id = Self.newID(now: now)
+                try db.execute(
+                    sql: """
+                        INSERT INTO promotion (id, idempotency_key, model, version, request, origin, state, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [id, request.idempotencyKey, request.model, request.version, json, origin,
+                                PromotionState.queued.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                outcome = (PromotionRecord(id: id, request: request, origin: origin, state: .queued, createdAt: now, updatedAt: now), true)
+            }
+            try db.execute(
+                sql: "INSERT INTO delivery (id, digest, promotion_id, received_at) VALUES (?, ?, ?, ?)",
+                arguments: [delivery.id, delivery.digest, outcome.record.id, now.timeIntervalSince1970])
+            return outcome
+        }
+    }
+
+    public func delivery(id: String) async throws -> (digest: String, promotionID: String)? {
+        try await read("read delivery") { db in
+            try Row.fetchOne(db, sql: "SELECT digest, promotion_id FROM delivery WHERE id = ?", arguments: [id]).map { row in
+                (digest: row["digest"] as String, promotionID: row["promotion_id"] as String)
+            }
+        }
+    }
+
+    public func promotionCounts() async throws -> [PromotionCount] {
+        try await read("count promotions") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.state AS state, s.environment AS environment, COUNT(DISTINCT p.id) AS n
+                FROM promotion p LEFT JOIN promotion_step s ON s.promotion_id = p.id
+                GROUP BY p.state, s.environment
+                """).map { row in
+                PromotionCount(
+                    state: PromotionState(rawValue: row["state"]) ?? .failed, environment: row["environment"], count: row["n"])
+            }
         }
     }
 

@@ -12,7 +12,9 @@ enum PromoteMain {
     static func main() async {
         // Logs go to stderr; a command's own output goes to stdout. `PROMOTE_LOG_LEVEL` (trace ... critical) sets how
         // much: the CLI says only what goes wrong by default.
-        let level = ProcessInfo.processInfo.environment["PROMOTE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        // The service logs what it does (info); the CLI says only what goes wrong (warning).
+        let serving = CommandLine.arguments.dropFirst().first == "serve"
+        let level = ProcessInfo.processInfo.environment["PROMOTE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (serving ? .info : .warning)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

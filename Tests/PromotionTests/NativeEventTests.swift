@@ -59,9 +59,9 @@ import TestSupport
         do {
             _ = try NativeEvent.decode(bytes, config: Self.config)
             Issue.record("\(name) was accepted")
-        } catch .malformed(let message) {
+        } catch .malformed(let message, let duplicated) {
             #expect(status == 400, "\(name): \(message)")
-            if let field { #expect(message.contains(field)) }
+            if let field { #expect(message.contains(field) && duplicated == field) }
         } catch .invalid(let problems) {
             #expect(status == 422, "\(name): \(problems)")
             #expect(problems.contains { $0.field == field }, "\(name): \(problems)")

@@ -33,7 +33,10 @@ public enum EventIntake {
 
     static func rejection(_ error: NativeEvent.Rejection) -> IntakeRejection {
         switch error {
-        case .malformed(let message): IntakeRejection(status: 400, title: "the body is not valid JSON: \(message)")
+        case .malformed(let message, let field):
+            IntakeRejection(
+                status: 400, title: "the body is not valid JSON: \(message)",
+                problems: field.map { [FieldProblem(field: $0, message: "appears more than once")] } ?? [])
         case .invalid(let problems): IntakeRejection(status: 422, title: "the event breaks the contract", problems: problems)
         }
     }

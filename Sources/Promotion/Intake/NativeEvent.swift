@@ -8,8 +8,8 @@ public enum NativeEvent {
 
     /// A body that is not a release request, classified the way the HTTP layer answers it.
     public enum Rejection: Error, Sendable, Hashable {
-        /// Not JSON, empty, or duplicate keys (400).
-        case malformed(String)
+        /// Not JSON, empty, or duplicate keys (400); `field` names a duplicated member.
+        case malformed(String, field: String? = nil)
         /// JSON that breaks the rules (422), every failing field named.
         case invalid([FieldProblem])
     }
@@ -18,7 +18,7 @@ public enum NativeEvent {
     /// (allowed URI prefixes of the model, known environment names).
     public static func decode(_ body: [UInt8], config: PromoteConfig?) throws(Rejection) -> ReleaseRequest {
         let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { throw .malformed(error.description) }
+        do { json = try JSONParser.parse(body) } catch { throw .malformed(error.description, field: error.duplicateKey) }
         return try decode(json, config: config)
     }
 

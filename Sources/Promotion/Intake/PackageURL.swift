@@ -75,3 +75,24 @@ public struct PackageURL: Sendable, Hashable {
         }
     }
 }
+
+extension PackageURL {
+    /// `pkg:generic/NAME@VERSION?download_url=URI`, percent-encoding as the purl spec's canonical form does.
+    public static func generic(name: String, version: String, downloadURL: String) -> String {
+        "pkg:generic/\(encode(name))@\(encode(version))?download_url=\(encode(downloadURL))"
+    }
+
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            if c.isASCII, c.isLetter || c.isNumber || "-._~".contains(c) {
+                out.append(c)
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}

@@ -6,6 +6,13 @@ public protocol PromotionStore: Sendable {
     /// Records a new promotion for `request`, or returns the one already recorded under its idempotency key
     /// (`created` is then false). Committed before it returns.
     func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool)
+    /// Like ``admit(_:origin:now:)`` for a request that arrived as a signed delivery: the delivery id is recorded
+    /// with the promotion in the same transaction, and a delivery seen before returns its original promotion.
+    func admit(_ request: ReleaseRequest, origin: String, delivery: Delivery?, now: Date) async throws -> (record: PromotionRecord, created: Bool)
+    /// A delivery seen before: the digest of its body and the promotion it led to.
+    func delivery(id: String) async throws -> (digest: String, promotionID: String)?
+    /// How many promotions are in each state, per environment they reached (nil: no step yet).
+    func promotionCounts() async throws -> [PromotionCount]
     /// One promotion with its steps.
     func promotion(id: String) async throws -> PromotionRecord?
     /// Promotions newest first, optionally of one model.

@@ -7,7 +7,13 @@ public import Foundation
 public struct Reconciler: Sendable {
     public let engine: PromotionEngine
 
-    public init(engine: PromotionEngine) { self.engine = engine }
+    /// The model registry whose aliases are compared with the ledger (``RegistryReconciler``), when configured.
+    public let registry: (any ModelRegistry)?
+
+    public init(engine: PromotionEngine, registry: (any ModelRegistry)? = nil) {
+        self.engine = engine
+        self.registry = registry
+    }
 
     var config: PromoteConfig { engine.config }
     var store: any PromotionStore { engine.store }
@@ -33,6 +39,7 @@ public struct Reconciler: Sendable {
                 statistics: &statistics, dryRun: dryRun)
         }
         statistics.parses = cache.parses
+        if let registry { findings += try await RegistryReconciler(engine: engine, registry: registry).run(dryRun: dryRun) }
         if dryRun {
             // A dry run did nothing, whatever the policy would have done (docs/promotion.md).
             for index in findings.indices { findings[index].action = .none }
@@ -221,7 +228,7 @@ public struct Reconciler: Sendable {
     }
 
     /// Records a merged pull request: the version is live, the promotion done, the bot's branch gone.
-    func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
+    public func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
         try await store.record(LedgerEntry(
             model: model, environment: env.name, version: proposed.version, uri: proposed.uri, metrics: proposed.metrics,
             status: .live, commit: pr.mergeCommitSHA, pullRequestNumber: pr.number, pullRequestURL: pr.url,

@@ -1,0 +1,82 @@
+internal import Forges
+internal import HTTPTypes
+internal import Foundation
+public import Promotion
+internal import WebhookSignatures
+
+/// `POST /v1/webhooks/{github|gitlab|gitea|forgejo|bitbucket}`: verifies the forge's signature with the secret of
+/// an environment on that forge (`forge.webhookSecretEnv`), reads which pull request changed, and hands it to
+/// ``MergeFollowUp``, which asks the forge for the real state before recording anything.
+public struct ForgeWebhookIntake: Sendable {
+    let config: PromoteConfig
+    let environment: [String: String]
+    let followUp: MergeFollowUp
+
+    public init(config: PromoteConfig, environment: [String: String], followUp: MergeFollowUp) {
+        self.config = config
+        self.environment = environment
+        self.followUp = followUp
+    }
+
+    /// Handles one delivery; returns (status, detail) for a 200 answer.
+    func handle(forge name: String, headers: [String: String], body: [UInt8]) async throws -> (String, String) {
+        guard let kind = ForgeKind(rawValue: name.lowercased()) else {
+            throw Problem(.notFound, "unknown-forge", "no such forge", detail: "use github, gitlab, gitea, forgejo or bitbucket")
+        }
+        let environments = config.environments.filter { $0.mode == .pullRequest && Self.matches($0.forge.kind, kind) }
+        guard !environments.isEmpty else {
+            throw Problem(.notFound, "unknown-forge", "no environment opens pull requests on \(name)")
+        }
+        let secrets = Set(environments.compactMap { $0.forge.webhookSecretEnv }.compactMap { environment[$0] }.filter { !$0.isEmpty })
+        guard !secrets.isEmpty else {
+            throw Problem.unauthorized("no webhook secret is configured for \(name): set forge.webhookSecretEnv")
+        }
+        let scheme = Self.scheme(kind)
+        let verified = secrets.contains { secret in
+            (try? ForgeSignatureVerifier(scheme: scheme, secret: secret).verify(headers: headers, body: body)) != nil
+        }
+        guard verified else { throw Problem.unauthorized("the \(name) webhook signature or token does not match") }
+        let event: ForgeWebhookEvent
+        do { event = try ForgeWebhookDecoder.decode(kind: kind, headers: headers, body: body) } catch {
+            if case .malformedJSON = error {
+                throw Problem(.badRequest, "malformed-body", "the \(name) webhook is not JSON", detail: error.description)
+            }
+            throw Problem(
+                .unprocessableContent, "invalid-webhook", "the \(name) webhook cannot be read",
+                errors: [FieldProblem(field: error.field ?? "", message: error.description)])
+        }
+        switch event {
+        case .ping:
+            return ("pong", "the webhook reaches promote")
+        case .ignored(let reason):
+            return ("ignored", reason)
+        case .pullRequest(let change):
+            guard change.action == .merged || change.action == .closed else {
+                return ("ignored", "pull request #\(change.number) was not merged or closed")
+            }
+            let candidates = environments.filter { env in
+                env.forge.project.map { $0.lowercased() == change.repository.lowercased() } ?? true
+            }
+            do {
+                let (outcome, detail) = try await followUp.pullRequestChanged(number: change.number, in: candidates)
+                return (outcome.rawValue, detail)
+            } catch {
+                throw Problem(.badGateway, "forge-unavailable", "the forge could not be asked about pull request #\(change.number)", detail: "\(error)")
+            }
+        }
+    }
+
+    static func matches(_ setting: ForgeSettings.Kind, _ kind: ForgeKind) -> Bool {
+        setting.rawValue == kind.rawValue || (setting == .forgejo && kind == .gitea) || (setting == .gitea && kind == .forgejo)
+    }
+
+    static func scheme(_ kind: ForgeKind) -> ForgeSignatureVerifier.Scheme {
+        switch kind {
+        case .github: .github
+        case .gitlab: .gitlab
+        case .gitea: .gitea
+        case .forgejo: .forgejo
+        case .bitbucket: .bitbucket
+        }
+    }
+}

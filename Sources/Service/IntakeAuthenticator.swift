@@ -1,0 +1,72 @@
+internal import Crypto
+internal import Foundation
+public import Promotion
+internal import WebhookSignatures
+
+/// Proves who sent an intake request: a Standard Webhooks signature (`webhook-id`, `webhook-timestamp`,
+/// `webhook-signature`; several secrets for rotation; 5-minute window) or `Authorization: Bearer <token>`.
+/// Comparisons run in constant time, and no failure message repeats a secret or a signature.
+public struct IntakeAuthenticator: Sendable {
+    let verifier: StandardWebhookVerifier?
+    let bearer: BearerTokenVerifier?
+
+    /// Reads the secrets and tokens from the environment variables the config names. A variable that is named but
+    /// unset or empty is an error, as is a malformed `whsec_` secret.
+    public init(settings: ServiceSettings, environment: [String: String]) throws(ServiceSetupError) {
+        var secrets: [String] = []
+        for name in settings.intakeSecretsEnv {
+            guard let value = environment[name], !value.isEmpty else {
+                throw ServiceSetupError("service.intake.secretsEnv names \(name), which is not set")
+            }
+            secrets.append(value)
+        }
+        var tokens: [String] = []
+        for name in settings.intakeTokensEnv {
+            guard let value = environment[name], !value.isEmpty else {
+                throw ServiceSetupError("service.intake.tokensEnv names \(name), which is not set")
+            }
+            tokens.append(value)
+        }
+        do {
+            verifier = secrets.isEmpty ? nil : try StandardWebhookVerifier(secrets: secrets)
+        } catch {
+            throw ServiceSetupError("service.intake.secretsEnv: \(error) (a Standard Webhooks secret is whsec_<base64>)")
+        }
+        do { bearer = tokens.isEmpty ? nil : try BearerTokenVerifier(tokens: tokens) } catch {
+            throw ServiceSetupError("service.intake.tokensEnv: \(error)")
+        }
+    }
+
+    /// True when neither secrets nor tokens are configured.
+    public var isOpen: Bool { verifier == nil && bearer == nil }
+
+    /// Checks a request. Returns the delivery (for signed requests) so that a replay finds its promotion.
+    /// `headers` are lowercased.
+    func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
+        if let authorization = headers["authorization"] {
+            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
+            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
+            return nil
+        }
+        if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
+            guard let verifier else {
+                throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
+            }
+            do {
+                try verifier.verify(
+                    id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],
+                    body: body, now: Int(now.timeIntervalSince1970))
+            } catch {
+                throw .unauthorized("\(error)")
+            }
+            return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
+        }
+        if allowOpen, isOpen { return nil }
+        throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
+    }
+
+    /// SHA-256 of a body, hex.
+    static func digest(_ body: [UInt8]) -> String {
+        SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    }
+}

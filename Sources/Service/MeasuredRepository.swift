@@ -1,0 +1,38 @@
+public import Promotion
+
+/// A ``GitOpsRepository`` that times every operation into ``ServiceMetrics`` (`promote_git_operation_seconds`).
+public struct MeasuredRepository: GitOpsRepository {
+    let base: any GitOpsRepository
+    let metrics: ServiceMetrics
+
+    public init(_ base: any GitOpsRepository, metrics: ServiceMetrics) {
+        self.base = base
+        self.metrics = metrics
+    }
+
+    public func fetch() async throws { try await measured("fetch") { try await base.fetch() } }
+
+    public func snapshot(of branch: String) async throws -> (any RepositorySnapshot)? {
+        try await measured("snapshot") { try await base.snapshot(of: branch) }
+    }
+
+    public func update(
+        branch: String, base baseBranch: String?, policy: PushPolicy, plan: @Sendable (any RepositorySnapshot) throws -> CommitRequest?
+    ) async throws -> UpdateOutcome {
+        try await measured("update") { try await base.update(branch: branch, base: baseBranch, policy: policy, plan: plan) }
+    }
+
+    public func deleteBranch(_ branch: String, expectedTip: String?) async throws {
+        try await measured("delete-branch") { try await base.deleteBranch(branch, expectedTip: expectedTip) }
+    }
+
+    public func history(of branch: String, touching path: String?, limit: Int) async throws -> [CommitInfo] {
+        try await measured("history") { try await base.history(of: branch, touching: path, limit: limit) }
+    }
+
+    private func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        defer { metrics.observeGit(operation, ContinuousClock.now - start) }
+        return try await body()
+    }
+}

@@ -1,0 +1,101 @@
+internal import Foundation
+public import Logging
+public import Promotion
+
+/// What happens once the service learns that a promotion pull request was merged or closed (forge webhook,
+/// polling or a scheduled reconciliation): the ledger and the promotion are updated through the engine's
+/// reconciler, the bot's branch is deleted, CDEvents go out, and the MLflow version hears back (its environment's
+/// alias and `promote.*` tags), closing the loop. Every step is idempotent: a second delivery changes nothing.
+public struct MergeFollowUp: Sendable {
+    let engine: PromotionEngine
+    let registry: (any ModelRegistry)?
+    let sink: CDEventSink
+    let logger: Logger
+
+    public init(engine: PromotionEngine, registry: (any ModelRegistry)?, sink: CDEventSink, logger: Logger) {
+        self.engine = engine
+        self.registry = registry
+        self.sink = sink
+        self.logger = logger
+    }
+
+    /// The outcome of one pull-request notification.
+    public enum Outcome: String, Sendable {
+        case recorded, alreadyRecorded = "already-recorded", closed, ignored
+    }
+
+    /// Handles a notification that pull request `number` of `environments`' forge changed state. The forge is asked
+    /// for the pull request's real state: a webhook payload is never trusted beyond naming it.
+    public func pullRequestChanged(number: Int, in environments: [EnvironmentSettings]) async throws -> (Outcome, String) {
+        for env in environments where env.mode == .pullRequest {
+            let entries = try await engine.store.ledger(model: nil, environment: env.name)
+            if let live = entries.first(where: { $0.status == .live && $0.pullRequestNumber == number }) {
+                return (.alreadyRecorded, "\(live.model) \(live.version) is already recorded as live in \(env.name)")
+            }
+            guard let proposed = entries.first(where: { $0.status == .proposed && $0.pullRequestNumber == number }) else { continue }
+            let forge = try engine.forge(env)
+            let pr = try await forge.pullRequest(number: number)
+            switch pr.state {
+            case .merged:
+                try await Reconciler(engine: engine).recordMerge(model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
+                try await engine.store.audit(AuditEntry(
+                    at: engine.now(), actor: "webhook", action: "merged", model: proposed.model, environment: env.name,
+                    promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(proposed.version) is live"))
+                var live = proposed
+                live.status = .live
+                live.commit = pr.mergeCommitSHA
+                await landed(live, in: env)
+                return (.recorded, "\(proposed.model) \(proposed.version) is live in \(env.name)")
+            case .closed:
+                if let id = proposed.promotionID,
+                    let record = try await engine.store.promotion(id: id), !record.state.isFinal
+                {
+                    try await engine.store.setState(.failed, detail: "\(pr.url) was closed without merge", of: id, now: engine.now())
+                }
+                try await engine.store.audit(AuditEntry(
+                    at: engine.now(), actor: "webhook", action: "closed", model: proposed.model, environment: env.name,
+                    promotionID: proposed.promotionID, detail: "\(pr.url) closed without merge"))
+                return (.closed, "\(pr.url) was closed without merge; reconcile reports it while \(proposed.version) is wanted")
+            case .open:
+                return (.ignored, "\(pr.url) is open")
+            }
+        }
+        return (.ignored, "pull request #\(number) is not a promotion the ledger is waiting for")
+    }
+
+    /// A version became live in `env`: CDEvents, then the registry's alias and tags.
+    public func landed(_ entry: LedgerEntry, in env: EnvironmentSettings) async {
+        sink.emit(OutgoingCDEvent.landed(entry, repositoryURL: env.repository.url, source: eventSource, time: engine.now()))
+        await tellRegistry(entry)
+    }
+
+    /// `/promote/<config file name>`: the CDEvents `source` of this instance.
+    var eventSource: String {
+        "/promote/" + ((engine.config.file as NSString).lastPathComponent as String)
+    }
+
+    /// Points the environment's MLflow alias at the version (unless a newer version holds it already) and tags it.
+    func tellRegistry(_ entry: LedgerEntry) async {
+        guard let registry, let mlflow = engine.config.service.mlflow else { return }
+        let tags = [
+            "promote.\(entry.environment).status": "live",
+            "promote.\(entry.environment).commit": entry.commit ?? "",
+            "promote.\(entry.environment).pull_request": entry.pullRequestURL ?? "",
+        ].filter { !$0.value.isEmpty }
+        do {
+            try await registry.setTags(tags, model: entry.model, version: entry.version)
+            for alias in mlflow.aliases.filter({ $0.value == entry.environment }).keys.sorted() {
+                let current = try await registry.version(model: entry.model, alias: alias)
+                if let current, current != entry.version, VersionOrder.isOlder(entry.version, than: current) { continue }
+                if current != entry.version { try await registry.setAlias(alias, model: entry.model, version: entry.version) }
+            }
+            try await engine.store.audit(AuditEntry(
+                at: engine.now(), actor: "service", action: "registry-updated", model: entry.model, environment: entry.environment,
+                promotionID: entry.promotionID, detail: "MLflow \(entry.model) v\(entry.version) tagged live in \(entry.environment)"))
+        } catch let error as RegistryError where error.kind == .notFound {
+            // Not an MLflow model (it came from CI): nothing to tell.
+        } catch {
+            logger.warning("could not update MLflow", metadata: ["model": "\(entry.model)", "error": "\(error)"])
+        }
+    }
+}

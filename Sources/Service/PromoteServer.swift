@@ -1,0 +1,88 @@
+internal import Foundation
+public import Hummingbird
+public import Logging
+public import Promotion
+internal import ServiceLifecycle
+internal import UnixSignals
+
+/// `promote serve`: the HTTP intake, the durable workers and the schedules on one ServiceLifecycle group.
+/// SIGTERM (or SIGINT) stops intake first, lets running promotions finish, then returns.
+public struct PromoteServer: Sendable {
+    public let handlers: ServiceHandlers
+    public let workers: PromotionWorkers
+    public let schedules: ScheduledTasks
+    public let host: String
+    public let port: Int
+    let logger: Logger
+
+    /// Wires the service. `engine` is the same engine the CLI uses; its repository and forge adapters are wrapped
+    /// so that git and forge latencies reach `/metrics`. Secrets are read from `environment` here, once.
+    public init(
+        engine base: PromotionEngine, registry: (any ModelRegistry)?, listen: String, environment: [String: String],
+        allowUnauthenticated: Bool = false, logger: Logger
+    ) throws(ServiceSetupError) {
+        let (host, port) = try Self.parseListen(listen)
+        let metrics = ServiceMetrics()
+        let engine = PromotionEngine(
+            config: base.config, store: base.store,
+            repository: { MeasuredRepository(try base.repository($0), metrics: metrics) },
+            forge: { env in
+                MeasuredForge(try base.forge(env), name: "\(env.forge.kind.rawValue) \(env.forge.project ?? "")", metrics: metrics)
+            },
+            now: base.now)
+        let settings = engine.config.service
+        let intake = try IntakeAuthenticator(settings: settings, environment: environment)
+        if intake.isOpen, !allowUnauthenticated {
+            throw ServiceSetupError(
+                "intake needs secrets: set service.intake.secretsEnv (Standard Webhooks whsec_ secrets) or service.intake.tokensEnv "
+                    + "(bearer tokens), or start with --allow-unauthenticated on a trusted network")
+        }
+        let sink = CDEventSink(sinks: settings.eventSinks, logger: logger)
+        let followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
+        let mlflow = try settings.mlflow.map { mlflowSettings throws(ServiceSetupError) in
+            try MLflowIntake(
+                settings: mlflowSettings, config: engine.config, registry: registry, environment: environment,
+                allowUnsigned: allowUnauthenticated)
+        }
+        workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger)
+        schedules = ScheduledTasks(engine: engine, followUp: followUp, sink: sink, logger: logger)
+        handlers = ServiceHandlers(
+            engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
+            mlflow: mlflow, forgeWebhooks: ForgeWebhookIntake(config: engine.config, environment: environment, followUp: followUp),
+            logger: logger)
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM/SIGINT. `onListening` receives the bound port (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "promote"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
+        // Shutdown runs in reverse order: intake stops first, then the schedules, then the workers finish.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: workers), .init(service: schedules), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// Every route, behind the middleware that turns router errors into problems.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        handlers.register(on: router)
+        return router
+    }
+
+    /// `HOST:PORT`, `[::1]:PORT` or `:PORT`.
+    static func parseListen(_ text: String) throws(ServiceSetupError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ServiceSetupError("the listen address '\(text)' is not HOST:PORT (e.g. 127.0.0.1:8080)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}

@@ -1,0 +1,167 @@
+internal import Foundation
+public import Logging
+public import Promotion
+public import ServiceLifecycle
+
+/// Drains the queue of admitted promotions: one repository at a time (a *lane* is the set of repositories a
+/// promotion writes to), different lanes in parallel. Promotions of the same model and environments that queued
+/// up while their lane was busy are coalesced: only the newest version runs, the older ones become `superseded`.
+///
+/// The queue is the store: a restart (even after `kill -9`) finds every promotion still `queued`, and puts those
+/// left `running` back in the queue; the engine's steps are idempotent, so re-running one makes no second commit
+/// or pull request. Graceful shutdown stops taking work and lets running promotions finish.
+public final class PromotionWorkers: Service, Sendable {
+    let engine: PromotionEngine
+    let logger: Logger
+    let metrics: ServiceMetrics
+    /// How often the queue is looked at when nobody wakes the workers (a safety net; intake wakes them).
+    let idlePoll: Duration
+    private let lanes = LaneTable()
+    private let wakeups: AsyncStream<Void>
+    private let wakeupSink: AsyncStream<Void>.Continuation
+
+    public init(engine: PromotionEngine, metrics: ServiceMetrics, logger: Logger, idlePoll: Duration = .seconds(5)) {
+        self.engine = engine
+        self.metrics = metrics
+        self.logger = logger
+        self.idlePoll = idlePoll
+        (wakeups, wakeupSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Tells the workers there is new work (called after an event is admitted).
+    public func wake() { wakeupSink.yield() }
+
+    /// True while the workers take new work (`/readyz`).
+    public var isAccepting: Bool { get async { await !lanes.isDraining } }
+
+    public func run() async throws {
+        try await resumeInterrupted()
+        let ticker = Task { [wakeupSink, idlePoll] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: idlePoll)
+                wakeupSink.yield()
+            }
+        }
+        defer { ticker.cancel() }
+        await withGracefulShutdownHandler {
+            wakeupSink.yield()
+            for await _ in wakeups {
+                if Task.isShuttingDownGracefully || Task.isCancelled { break }
+                await dispatch()
+            }
+        } onGracefulShutdown: { [wakeupSink] in
+            wakeupSink.finish()
+        }
+        await lanes.drainAndWait()
+    }
+
+    /// Promotions a previous process left `running` go back to the queue.
+    func resumeInterrupted() async throws {
+        for record in try await engine.store.promotions(in: [.running], limit: 100_000) {
+            try await engine.store.setState(.queued, detail: "resumed after a restart", of: record.id, now: engine.now())
+            logger.info("resuming promotion interrupted by a restart", metadata: ["promotion": "\(record.id)"])
+        }
+    }
+
+    /// Starts a drain task for every lane with queued work that is not already being drained.
+    func dispatch() async {
+        let queued: [PromotionRecord]
+        do { queued = try await engine.store.promotions(in: [.queued], limit: 100_000) } catch {
+            logger.error("cannot read the queue", metadata: ["error": "\(error)"])
+            return
+        }
+        for lane in Set(queued.map(lane(of:))) {
+            await lanes.start(lane) { [self] in await self.drain(lane) }
+        }
+    }
+
+    /// Runs a lane's queued promotions until none is left.
+    func drain(_ lane: String) async {
+        var attempted = Set<String>()
+        while !Task.isShuttingDownGracefully {
+            let batch: [PromotionRecord]
+            do {
+                batch = try await engine.store.promotions(in: [.queued], limit: 100_000).filter { self.lane(of: $0) == lane }
+            } catch {
+                logger.error("cannot read the queue", metadata: ["error": "\(error)"])
+                return
+            }
+            // Nothing new, or only promotions that a failing store left queued: wait for the next wake-up.
+            if batch.allSatisfy({ attempted.contains($0.id) }) { return }
+            attempted.formUnion(batch.map(\.id))
+            let plan = QueueCoalescer.coalesce(batch)
+            for (older, newer) in plan.superseded {
+                await supersede(older, by: newer)
+            }
+            for record in plan.runnable {
+                await run(record)
+                if Task.isShuttingDownGracefully { return }
+            }
+        }
+    }
+
+    func supersede(_ record: PromotionRecord, by newer: PromotionRecord) async {
+        do {
+            try await engine.store.setState(
+                .superseded, detail: "superseded by \(newer.request.version) (\(newer.id)) before it ran", of: record.id, now: engine.now())
+            try await engine.store.audit(AuditEntry(
+                at: engine.now(), actor: "service", action: "superseded", model: record.request.model, promotionID: record.id,
+                detail: "coalesced into \(newer.id) (\(newer.request.version))"))
+        } catch {
+            logger.error("cannot mark a promotion superseded", metadata: ["promotion": "\(record.id)", "error": "\(error)"])
+        }
+    }
+
+    func run(_ record: PromotionRecord) async {
+        var logger = logger
+        logger[metadataKey: "promotion"] = "\(record.id)"
+        logger[metadataKey: "model"] = "\(record.request.model)"
+        logger[metadataKey: "version"] = "\(record.request.version)"
+        do {
+            let report = try await engine.run(record, created: true, options: PromotionOptions(origin: record.origin))
+            logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
+        } catch {
+            // The engine has recorded the failure on the promotion; a transport failure stays for the next event.
+            logger.warning("promotion failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The repositories a promotion writes to, as one key.
+    func lane(of record: PromotionRecord) -> String {
+        let targets = (try? engine.targets(for: record.request)) ?? []
+        return Set(targets.map(\.repository.url)).sorted().joined(separator: " ")
+    }
+}
+
+/// The lanes being drained, and their tasks (so that shutdown can wait for them).
+actor LaneTable {
+    private var running: [String: Task<Void, Never>] = [:]
+    private var pending: Set<String> = []
+    private(set) var isDraining = false
+
+    /// Starts `body` for `lane` unless the lane is busy; a busy lane runs once more after it finishes.
+    func start(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
+        guard !isDraining else { return }
+        if running[lane] != nil {
+            pending.insert(lane)
+            return
+        }
+        running[lane] = Task {
+            await body()
+            self.finished(lane, body)
+        }
+    }
+
+    private func finished(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
+        running[lane] = nil
+        if pending.remove(lane) != nil { start(lane, body) }
+    }
+
+    /// Takes no new lanes and waits for the running ones.
+    func drainAndWait() async {
+        isDraining = true
+        while let (_, task) = running.first {
+            await task.value
+        }
+    }
+}

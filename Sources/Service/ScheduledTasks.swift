@@ -1,0 +1,78 @@
+internal import Foundation
+public import Logging
+public import Promotion
+public import ServiceLifecycle
+
+/// The service's clocks: a jittered reconciliation every `service.reconcile.every` (one run at a time), and a poll
+/// of open promotion pull requests every `service.poll.every` for forges whose webhooks are not configured.
+public struct ScheduledTasks: Service {
+    let engine: PromotionEngine
+    let followUp: MergeFollowUp
+    let sink: CDEventSink
+    let logger: Logger
+
+    public init(engine: PromotionEngine, followUp: MergeFollowUp, sink: CDEventSink, logger: Logger) {
+        self.engine = engine
+        self.followUp = followUp
+        self.sink = sink
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let service = engine.config.service
+        await withTaskGroup(of: Void.self) { group in
+            if let every = service.reconcileEvery {
+                group.addTask { await repeating(every: every) { await reconcile() } }
+            }
+            let unheard = engine.config.environments.filter { $0.mode == .pullRequest && $0.forge.webhookSecretEnv == nil }
+            if let every = service.pollEvery, !unheard.isEmpty {
+                group.addTask { await repeating(every: every) { await poll(unheard) } }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    /// Runs `body` every `seconds` (±10 %, so replicas and restarts spread out) until shutdown.
+    func repeating(every seconds: Double, _ body: () async -> Void) async {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let jittered = seconds * Double.random(in: 0.9...1.1)
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(jittered * 1000))) } } catch { return }
+            if Task.isShuttingDownGracefully { return }
+            await body()
+        }
+    }
+
+    /// One reconciliation (its findings are kept by the store, where `/metrics` reads them): a CDEvent per finding,
+    /// and merges it recorded followed up.
+    public func reconcile() async {
+        do {
+            let findings = try await Reconciler(engine: engine, registry: followUp.registry).run()
+            for finding in findings {
+                guard let env = engine.config.environment(named: finding.environment) else { continue }
+                sink.emit([OutgoingCDEvent.drift(finding, repositoryURL: env.repository.url, source: followUp.eventSource, time: engine.now())])
+                if finding.kind == .mergeUnrecorded, finding.action == .repaired,
+                    let live = try await engine.store.ledger(model: finding.model, environment: env.name).first(where: { $0.status == .live })
+                {
+                    await followUp.landed(live, in: env)
+                }
+            }
+            logger.info("reconciled", metadata: ["findings": "\(findings.count)"])
+        } catch {
+            logger.warning("reconciliation failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Asks the forge about every pull request the ledger waits for, in environments without webhooks.
+    func poll(_ environments: [EnvironmentSettings]) async {
+        for env in environments {
+            do {
+                let waiting = try await engine.store.ledger(model: nil, environment: env.name).filter { $0.status == .proposed }
+                for number in Set(waiting.compactMap(\.pullRequestNumber)).sorted() {
+                    _ = try await followUp.pullRequestChanged(number: number, in: [env])
+                }
+            } catch {
+                logger.warning("polling pull requests failed", metadata: ["environment": "\(env.name)", "error": "\(error)"])
+            }
+        }
+    }
+}
