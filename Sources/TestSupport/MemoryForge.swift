@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 public import Promotion
 
 /// An in-memory ``ForgeClient`` for engine tests: pull requests, labels, reviewers and comments, a log of calls,

@@ -25,7 +25,7 @@ public enum YAMLFixtures {
         var out: [String] = []
         while let item = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: base + "/" + item, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: base + "/" + item, isDirectory: &isDirectory)
             if !isDirectory.boolValue && !["index.json", "README.md", "SOURCES.md"].contains(item) { out.append(item) }
         }
         return out.sorted()

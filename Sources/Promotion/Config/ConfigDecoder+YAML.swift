@@ -1,4 +1,4 @@
-public import YAMLEdit
+internal import YAMLEdit
 
 extension ConfigDecoder {
     /// A configuration file's name and bytes.

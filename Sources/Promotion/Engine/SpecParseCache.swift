@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import YAMLEdit
 
 /// Parsed specs by content, for one pass over many specs (a reconciliation): a file looked at twice (for the live

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import YAMLEdit
 
 /// Plans the edit of one model's spec in one environment: pure, from a repository snapshot.

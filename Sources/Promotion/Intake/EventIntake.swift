@@ -122,7 +122,7 @@ public enum EventIntake {
     }
 
     static func cdevent(type: String, data: JSONValue, prefix: String, defaultKey: String, config: PromoteConfig?) throws(IntakeRejection) -> ReleaseRequest {
-        guard case .object = data, let context = data["context"], let subject = data["subject"] else {
+        guard case .object = data, data["context"] != nil, let subject = data["subject"] else {
             throw IntakeRejection(status: 422, title: "not a CDEvent", problems: [.init(field: "data", message: "must hold the CDEvent (context, subject)")])
         }
         guard let id = subject["id"]?.string else {

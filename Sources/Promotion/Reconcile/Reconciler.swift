@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// Keeps the repository true to what was promoted: compares, for every model and environment, what the ledger
 /// says with the environment's branch and the promotion pull requests, reports every difference, and repairs what

@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 internal import Mustache
 
 /// Everything a commit message or pull request says about one promotion into one environment: the values the
