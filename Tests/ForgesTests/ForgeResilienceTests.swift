@@ -152,7 +152,7 @@ import Testing
 
     @Test func aTimeoutIsRetriedForReads() async throws {
         try await ForgeHarness.run(.gitea, log: "timeout-retried") { h in
-            let forge = h.client(http: CurlOptions(connectTimeout: .seconds(2), totalTimeout: .seconds(2)))
+            let forge = h.client(http: CurlOptions(connectTimeout: .seconds(3), totalTimeout: .seconds(3)))
             await h.server.inject(ForgeSimFault(.delay, count: 1, delayMilliseconds: 6000))
             let none = try await forge.findOpenPullRequest(head: ForgeHarness.botBranch, base: "main")
             #expect(none == nil)
