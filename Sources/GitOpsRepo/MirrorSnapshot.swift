@@ -37,6 +37,16 @@ final class MirrorSnapshot: RepositorySnapshot, @unchecked Sendable {
         }
     }
 
+    func parent() throws -> (any RepositorySnapshot)? {
+        guard let commitID else { return nil }
+        return try worker.sync { state -> MirrorSnapshot? in
+            let repo = try open(state)
+            guard let parent = try GitMirror.translate({ try repo.commit(commitID).parents.first }) else { return nil }
+            let tree = try GitMirror.translate { try repo.commit(parent).tree }
+            return MirrorSnapshot(commitID: parent, tree: tree, worker: worker, open: open)
+        }
+    }
+
     func list(directory path: String) throws -> [String] {
         guard let tree else { return [] }
         let trimmed = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))

@@ -1,6 +1,7 @@
 internal import CurlHTTP
 internal import Foundation
 internal import JSON
+internal import Synchronization
 public import Logging
 public import Promotion
 
@@ -11,6 +12,8 @@ public final class CDEventSink: Sendable {
     let pool: CurlWorkerPool
     let logger: Logger
     let attempts: Int
+    /// The deliveries under way, so that ``finish()`` can wait for them.
+    private let sending = Mutex<[UUID: Task<Void, Never>]>([:])
 
     public init(sinks: [String], logger: Logger, attempts: Int = 3) {
         self.sinks = sinks
@@ -24,11 +27,20 @@ public final class CDEventSink: Sendable {
     /// Sends each event to every sink, in the background.
     public func emit(_ events: [OutgoingCDEvent]) {
         guard !sinks.isEmpty, !events.isEmpty else { return }
-        Task { [self] in
-            for event in events {
-                for sink in sinks { await send(event, to: sink) }
+        let id = UUID()
+        sending.withLock { sending in
+            sending[id] = Task { [self] in
+                for event in events {
+                    for sink in sinks { await send(event, to: sink) }
+                }
+                self.sending.withLock { _ = $0.removeValue(forKey: id) }
             }
         }
+    }
+
+    /// Waits until every event emitted so far was delivered or given up on: for a command about to exit.
+    public func finish() async {
+        for task in sending.withLock({ Array($0.values) }) { await task.value }
     }
 
     func send(_ event: OutgoingCDEvent, to sink: String) async {

@@ -63,6 +63,20 @@ public struct MergeFollowUp: Sendable {
         return (.ignored, "pull request #\(number) is not a promotion the ledger is waiting for")
     }
 
+    /// What follows a reconciliation that was not a dry run (`promote reconcile` and the service's schedule): a
+    /// CDEvent per finding, and every merge it recorded followed up as a webhook's would be.
+    public func reconciled(_ findings: [DriftFinding]) async throws {
+        for finding in findings {
+            guard let env = engine.config.environment(named: finding.environment) else { continue }
+            sink.emit([OutgoingCDEvent.drift(finding, repositoryURL: env.repository.url, source: eventSource, time: engine.now())])
+            if finding.kind == .mergeUnrecorded, finding.action == .repaired,
+                let live = try await engine.store.ledger(model: finding.model, environment: env.name).first(where: { $0.status == .live })
+            {
+                await landed(live, in: env)
+            }
+        }
+    }
+
     /// A version became live in `env`: CDEvents, then the registry's alias and tags.
     public func landed(_ entry: LedgerEntry, in env: EnvironmentSettings) async {
         sink.emit(OutgoingCDEvent.landed(entry, repositoryURL: env.repository.url, source: eventSource, time: engine.now()))

@@ -8,13 +8,11 @@ public import ServiceLifecycle
 public struct ScheduledTasks: Service {
     let engine: PromotionEngine
     let followUp: MergeFollowUp
-    let sink: CDEventSink
     let logger: Logger
 
-    public init(engine: PromotionEngine, followUp: MergeFollowUp, sink: CDEventSink, logger: Logger) {
+    public init(engine: PromotionEngine, followUp: MergeFollowUp, logger: Logger) {
         self.engine = engine
         self.followUp = followUp
-        self.sink = sink
         self.logger = logger
     }
 
@@ -46,17 +44,14 @@ public struct ScheduledTasks: Service {
     /// and merges it recorded followed up.
     public func reconcile() async {
         do {
-            let findings = try await Reconciler(engine: engine, registry: followUp.registry).run()
-            for finding in findings {
-                guard let env = engine.config.environment(named: finding.environment) else { continue }
-                sink.emit([OutgoingCDEvent.drift(finding, repositoryURL: env.repository.url, source: followUp.eventSource, time: engine.now())])
-                if finding.kind == .mergeUnrecorded, finding.action == .repaired,
-                    let live = try await engine.store.ledger(model: finding.model, environment: env.name).first(where: { $0.status == .live })
-                {
-                    await followUp.landed(live, in: env)
-                }
+            let report = try await Reconciler(engine: engine, registry: followUp.registry).reconcile()
+            for failure in report.failures {
+                logger.warning(
+                    "could not reconcile",
+                    metadata: ["model": "\(failure.model ?? "*")", "environment": "\(failure.environment)", "error": "\(failure.message)"])
             }
-            logger.info("reconciled", metadata: ["findings": "\(findings.count)"])
+            try await followUp.reconciled(report.findings)
+            logger.info("reconciled", metadata: ["findings": "\(report.findings.count)", "failures": "\(report.failures.count)"])
         } catch {
             logger.warning("reconciliation failed", metadata: ["error": "\(error)"])
         }

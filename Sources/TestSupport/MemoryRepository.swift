@@ -61,7 +61,15 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
     public func fetch() async throws { lock.withLock { fetches += 1 } }
 
     public func snapshot(of branch: String) async throws -> (any RepositorySnapshot)? {
-        lock.withLock { branches[branch].flatMap { commits[$0] }.map { MemorySnapshot(commit: $0.id, files: $0.files) } }
+        lock.withLock { branches[branch].map(snapshot(commit:)) ?? nil }
+    }
+
+    /// The snapshot of commit `id` (the caller holds the lock).
+    private func snapshot(commit id: String) -> MemorySnapshot? {
+        guard let commit = commits[id] else { return nil }
+        return MemorySnapshot(commit: id, files: commit.files) { [self] in
+            lock.withLock { commit.parent.map(snapshot(commit:)) ?? nil }
+        }
     }
 
     public func update(
@@ -72,7 +80,7 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
             guard let baseTip, let baseCommit = lock.withLock({ commits[baseTip] }) else {
                 throw MemoryRepositoryError(message: "branch \(base ?? branch) does not exist")
             }
-            guard let request = try plan(MemorySnapshot(commit: baseCommit.id, files: baseCommit.files)) else {
+            guard let baseSnapshot = lock.withLock({ snapshot(commit: baseTip) }), let request = try plan(baseSnapshot) else {
                 return .unchanged(tip: branchTip ?? baseTip)
             }
             beforePush?(branch)
@@ -119,6 +127,9 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
 public struct MemorySnapshot: RepositorySnapshot {
     public let commit: String
     let files: [String: Data]
+    let parentSnapshot: @Sendable () -> MemorySnapshot?
+
+    public func parent() throws -> (any RepositorySnapshot)? { parentSnapshot() }
 
     public func entry(at path: String) throws -> TreeEntry {
         if let data = files[path] { return .file(data) }

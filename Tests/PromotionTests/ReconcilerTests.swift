@@ -69,8 +69,9 @@ import TestSupport
         let w = try world()
         try await release(w, "1.4.2")
         let before = w.forge.calls.count
-        let (findings, statistics) = try await Reconciler(engine: w.engine).reconcile()
-        #expect(findings.isEmpty)
+        let report = try await Reconciler(engine: w.engine).reconcile()
+        let statistics = report.statistics
+        #expect(report.findings.isEmpty && report.failures.isEmpty)
         // staging: main; production: main and the bot's branch of the open pull request.
         #expect(statistics.fetches == 1 && statistics.snapshots == 3 && statistics.checked == 2)
         // The staging spec, the production spec on main and on the bot's branch: each parsed once.
@@ -168,6 +169,52 @@ import TestSupport
         #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-outdated:repaired"])
         #expect(w.repo.file(productionPath, on: "promote/production/jukebox")?.contains("1.4.2") == true)
         #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+    }
+
+    @Test func specDeletedUnderAnOpenPullRequestIsReportedNotFatal() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        w.repo.commitDirectly(branch: "main", files: [productionPath: nil], message: "remove jukebox from production")
+        let report = try await Reconciler(engine: w.engine).reconcile()
+        #expect(report.failures.isEmpty)
+        #expect(kinds(report.findings) == ["production:spec-missing:reported"])
+        #expect(report.findings.first?.detail?.contains("edits a file deleted from main") == true)
+        #expect(w.forge.pullRequests.map(\.state) == [.open], "the pull request is left for people to decide")
+    }
+
+    @Test func specDriftUnderANewerProposalKeepsTheProposal() async throws {
+        let w = try world(production: "enforce")
+        try await release(w, "1.4.2")
+        try w.forge.mergeByHand(1)
+        w.repo.commitDirectly(
+            branch: "main", files: [productionPath: w.repo.file(productionPath, on: "promote/production/jukebox")], message: "Merge #1")
+        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:merge-unrecorded:repaired"])
+        try await release(w, "1.4.3")
+        let hotfix = try #require(w.repo.file(productionPath, on: "main")).replacingOccurrences(of: "gs://models/jukebox/1.4.2", with: "gs://hotfix/x")
+        w.repo.commitDirectly(branch: "main", files: [productionPath: hotfix], message: "hotfix")
+        let findings = try await Reconciler(engine: w.engine).run()
+        // The spec's drift is reported (merging the 1.4.3 pull request sets it); the pull request is rebuilt on main.
+        #expect(kinds(findings) == ["production:manual-edit:reported", "production:pr-behind-base:repaired"])
+        #expect(findings.first { $0.kind == .manualEdit }?.detail?.contains("proposes 1.4.3") == true)
+        let proposed = try await w.store.ledger(model: "jukebox", environment: "production").first { $0.status == .proposed }
+        #expect(proposed?.version == "1.4.3")
+        #expect(w.repo.file(productionPath, on: "promote/production/jukebox")?.contains("gs://models/jukebox/1.4.3") == true)
+        #expect(w.forge.pullRequests.filter { $0.state == .open }.count == 1)
+        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:manual-edit:reported"])
+    }
+
+    @Test func aFailingEnvironmentOrModelDoesNotStopTheOthers() async throws {
+        let w = try world()
+        try await release(w, "1.4.2")
+        w.forge.failures["list"] = [ForgeFailure(kind: .server, request: "GET /pulls", status: 503, message: "Service Unavailable")]
+        w.repo.commitDirectly(branch: "main", files: [stagingPath: "spec: [unclosed\n"], message: "break the staging spec")
+        let report = try await Reconciler(engine: w.engine).reconcile()
+        #expect(report.findings.isEmpty)
+        #expect(report.failures.map { "\($0.environment):\($0.model ?? "*")" } == ["staging:jukebox", "production:*"])
+        #expect(report.failures.allSatisfy { !$0.message.isEmpty })
+        let audited = try await w.store.auditLog(model: nil, limit: 10).filter { $0.action == "failed" }
+        #expect(audited.count == 2)
+        await #expect(throws: ReconcileFailure.self) { try await Reconciler(engine: w.engine).run() }
     }
 }
 

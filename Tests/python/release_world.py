@@ -34,8 +34,9 @@ def git_env(home):
 
 
 class World:
-    def __init__(self, files, extra_config="", production_repo=None, flavour="github", drift=None):
-        """`drift` sets both environments' `drift:` policy (report | repair | enforce); unset keeps the default."""
+    def __init__(self, files, extra_config="", production_repo=None, flavour="github", drift=None, service=""):
+        """`drift` sets both environments' `drift:` policy (report | repair | enforce); unset keeps the default.
+        `service` is more of the `service:` mapping's flow entries (`cdevents: {sinks: [...]}`)."""
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="promote-e2e-"))
         self.home = self.dir / "home"
         self.home.mkdir()
@@ -73,7 +74,7 @@ environments:
     path: environments/production/{{model}}.yaml
     mode: pull-request
     labels: [promotion]
-{policy}{prod_repo}{extra_config}service: {{state: "sqlite://{self.dir}/state/promote.db"}}
+{policy}{prod_repo}{extra_config}service: {{state: "sqlite://{self.dir}/state/promote.db"{", " + service if service else ""}}}
 """)
         self.env = {**git_env(self.home), "E2E_GIT_USER": GIT_USER, "E2E_GIT_PASSWORD": GIT_PASSWORD,
                     "E2E_FORGE_TOKEN": FORGE_TOKEN, "XDG_CACHE_HOME": str(self.dir / "cache"),

@@ -12,7 +12,7 @@ from typing import Callable
 import pytest
 
 import forge_validate as fv
-from release_world import ROOT, World, git_env
+from release_world import GIT_PASSWORD, ROOT, World, git_env
 
 STAGING_PATH = "environments/staging/jukebox.yaml"
 PRODUCTION_PATH = "environments/production/jukebox.yaml"
@@ -278,3 +278,100 @@ def test_status_json_before_any_reconcile_and_text_output():
         assert "drift: manual-edit: expected 1.4.2, found gs://hotfix/jukebox/x (reported)" in status
     finally:
         w.close()
+
+
+def test_spec_deleted_under_an_open_pull_request_is_reported_and_the_rest_reconciled():
+    w = World(FILES, drift="repair")
+    try:
+        w.release("jukebox", "1.4.2")
+
+        def edit(path):
+            path(PRODUCTION_PATH).unlink()
+            f = path(STAGING_PATH)
+            f.write_text(f.read_text().replace("gs://models/jukebox/1.4.2", "gs://hotfix/jukebox/x"))
+        drifted = person_commit(w, "remove jukebox from production; hotfix staging", edit)
+        found = {(f["environment"], f["kind"], f["action"]): f for f in reconcile(w)}
+        assert set(found) == {("staging", "manual-edit", "reported"), ("production", "spec-missing", "reported")}
+        assert "edits a file deleted from main" in found[("production", "spec-missing", "reported")]["detail"]
+        assert w.tip("main") == drifted and [p["number"] for p in w.open_pulls()] == [1], "nothing is changed"
+    finally:
+        w.close()
+
+
+def test_a_model_that_cannot_be_checked_is_an_error_and_the_others_are_still_reconciled():
+    w = World(FILES, drift="repair")
+    try:
+        w.release("jukebox", "1.4.2")
+        person_commit(w, "break the staging spec", lambda path: path(STAGING_PATH).write_text("spec: [unclosed\n"))
+        close_pull_request(w)
+        r = w.promote("reconcile", "--json", check=False)
+        assert r.returncode == 1, r.stderr
+        out = json.loads(r.stdout)
+        assert [(f["environment"], f["kind"], f["action"]) for f in out["findings"]] == [("production", "pr-closed", "repaired")]
+        [error] = out["errors"]
+        assert (error["model"], error["environment"]) == ("jukebox", "staging") and error["message"]
+        assert "error: could not reconcile jukebox in staging:" in r.stderr
+        pull_request_reopened(w, None)
+        audited = w.state("SELECT model, environment FROM audit WHERE actor = 'reconciler' AND action = 'failed'")
+        assert audited == [("jukebox", "staging")]
+        text = w.promote("reconcile", check=False)
+        assert text.returncode == 1, text.stderr
+        assert "could not reconcile jukebox in staging" in text.stderr
+    finally:
+        w.close()
+
+
+def test_spec_drift_under_a_newer_proposal_keeps_the_proposal():
+    w = World(FILES, drift="enforce")
+    try:
+        w.release("jukebox", "1.4.2")
+        merge_pull_request(w)
+        assert [f["kind"] for f in reconcile(w)] == ["merge-unrecorded"]
+        w.release("jukebox", "1.4.3")
+        [pr] = [p for p in w.open_pulls() if p["head"] == BOT]
+
+        def edit(path):
+            f = path(PRODUCTION_PATH)
+            f.write_text(f.read_text().replace("gs://models/jukebox/1.4.2", "gs://hotfix/jukebox/x"))
+        drifted = person_commit(w, "hotfix production", edit)
+        found = {(f["environment"], f["kind"], f["action"]): f for f in reconcile(w)}
+        assert set(found) == {("production", "manual-edit", "reported"), ("production", "pr-behind-base", "repaired")}
+        assert "proposes 1.4.3" in found[("production", "manual-edit", "reported")]["detail"]
+        assert w.tip("main") == drifted, "main is left to the pull request"
+        assert [p["number"] for p in w.open_pulls() if p["head"] == BOT] == [pr["number"]]
+        assert "gs://models/jukebox/1.4.3" in w.show(BOT, PRODUCTION_PATH)
+        assert w.git("rev-parse", f"{BOT}^").strip() == drifted
+        assert status_of(w, "production")["proposed"]["version"] == "1.4.3"
+        assert [(f["kind"], f["action"]) for f in reconcile(w)] == [("manual-edit", "reported")]
+    finally:
+        w.close()
+
+
+def test_each_finding_goes_out_as_a_cdevent_and_a_recorded_merge_as_service_deployed():
+    from serve_world import EventSink, cdevent_validator
+    sink = EventSink()
+    w = World(FILES, drift="report", service=f'cdevents: {{sinks: ["{sink.url}"]}}')
+    try:
+        w.release("jukebox", "1.4.2")
+        edit_by_hand(w)
+        merge_pull_request(w)
+        assert w.promote("reconcile", "--dry-run").returncode == 0
+        assert sink.events == [], "a dry run sends nothing"
+        found = reconcile(w)
+        assert sorted(f["kind"] for f in found) == ["manual-edit", "merge-unrecorded"]
+        # A CDEvent per finding, then the recorded merge as service.deployed: all delivered before the command exits.
+        bodies = [e["body"] for e in sink.events]
+        assert all(e["content-type"].startswith("application/cloudevents+json") for e in sink.events)
+        drift = [b for b in bodies if b["type"] == "dev.cdevents.incident.detected.0.2.0"]
+        assert sorted(d["data"]["customData"]["kind"] for d in drift) == ["manual-edit", "merge-unrecorded"]
+        for d in drift:
+            context, subject = d["data"]["context"], d["data"]["subject"]
+            assert context["specversion"] == "0.5.1" and context["type"] == d["type"] and context["id"] == d["id"]
+            assert subject["id"] == f"{d['data']['customData']['environment']}/jukebox"
+            assert GIT_PASSWORD not in json.dumps(d), "no credentials in events"
+        [deployed] = [b for b in bodies if b["type"].startswith("dev.cdevents.service.deployed.")]
+        errors = list(cdevent_validator("servicedeployed").iter_errors(deployed["data"]))
+        assert errors == [], [e.message for e in errors]
+    finally:
+        w.close()
+        sink.close()

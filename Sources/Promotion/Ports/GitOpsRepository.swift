@@ -29,6 +29,8 @@ public protocol RepositorySnapshot: Sendable {
     func entry(at path: String) throws -> TreeEntry
     /// The names directly under the directory `path` ("" is the root), sorted.
     func list(directory path: String) throws -> [String]
+    /// The commit's first parent (what a branch was built on), or nil for a root commit.
+    func parent() throws -> (any RepositorySnapshot)?
 }
 
 /// What a path holds in a tree.

@@ -18,73 +18,94 @@ public struct Reconciler: Sendable {
     var config: PromoteConfig { engine.config }
     var store: any PromotionStore { engine.store }
 
-    /// One reconciliation pass. With `dryRun`, nothing is written anywhere.
+    /// One reconciliation pass: its findings, throwing the first failure when a model or environment could not be
+    /// checked (the rest was still reconciled). With `dryRun`, nothing is written anywhere.
     public func run(dryRun: Bool = false) async throws -> [DriftFinding] {
-        try await reconcile(dryRun: dryRun).findings
+        let report = try await reconcile(dryRun: dryRun)
+        if let failure = report.failures.first { throw failure }
+        return report.findings
     }
 
     /// One reconciliation pass, with what it read. Each repository is fetched once, each environment's branch read
     /// through one snapshot, each spec parsed once, and the open pull requests of a pull-request environment listed
-    /// with one call (a pull request is read on its own only when it is no longer open). Unless `dryRun`, the
-    /// findings are audited and replace the previous run's in the store (`promote status` shows them).
-    public func reconcile(dryRun: Bool = false) async throws -> (findings: [DriftFinding], statistics: ReconcileStatistics) {
+    /// with one call (a pull request is read on its own only when it is no longer open). A model or environment that
+    /// cannot be checked (an unreachable repository, a spec that no longer parses, a forge error) becomes a
+    /// ``ReconcileFailure`` and the pass goes on with the others. Unless `dryRun`, the findings and failures are
+    /// audited and the findings replace the previous run's in the store (`promote status` shows them); what failed
+    /// keeps its previous findings there.
+    public func reconcile(dryRun: Bool = false) async throws -> ReconcileReport {
         let ledger = try await store.ledger(model: nil, environment: nil)
         let cache = SpecParseCache()
-        var statistics = ReconcileStatistics()
-        var findings: [DriftFinding] = []
-        var fetched = Set<String>()
+        var report = ReconcileReport()
+        var fetches = FetchOnce()
         for env in config.environments {
-            findings += try await reconcile(
-                env: env, ledger: ledger.filter { $0.environment == env.name }, cache: cache, fetched: &fetched,
-                statistics: &statistics, dryRun: dryRun)
+            do {
+                try await reconcile(
+                    env: env, ledger: ledger.filter { $0.environment == env.name }, cache: cache, fetches: &fetches, into: &report,
+                    dryRun: dryRun)
+            } catch {
+                report.failures.append(ReconcileFailure(model: nil, environment: env.name, error: error))
+            }
         }
-        statistics.parses = cache.parses
-        if let registry { findings += try await RegistryReconciler(engine: engine, registry: registry).run(dryRun: dryRun) }
+        report.statistics.parses = cache.parses
+        if let registry { try await RegistryReconciler(engine: engine, registry: registry).run(dryRun: dryRun, into: &report) }
         if dryRun {
             // A dry run did nothing, whatever the policy would have done (docs/promotion.md).
-            for index in findings.indices { findings[index].action = .none }
-        } else {
-            for finding in findings {
-                try await store.audit(AuditEntry(
-                    at: engine.now(), actor: "reconciler", action: "\(finding.action.rawValue):\(finding.kind.rawValue)",
-                    model: finding.model, environment: finding.environment,
-                    detail: "expected \(finding.expected), found \(finding.actual)" + (finding.detail.map { "; \($0)" } ?? "")))
-            }
-            try await store.replaceDrift(findings, at: engine.now())
+            for index in report.findings.indices { report.findings[index].action = .none }
+            return report
         }
-        return (findings, statistics)
+        for finding in report.findings {
+            try await store.audit(AuditEntry(
+                at: engine.now(), actor: "reconciler", action: "\(finding.action.rawValue):\(finding.kind.rawValue)",
+                model: finding.model, environment: finding.environment,
+                detail: "expected \(finding.expected), found \(finding.actual)" + (finding.detail.map { "; \($0)" } ?? "")))
+        }
+        for failure in report.failures {
+            try await store.audit(AuditEntry(
+                at: engine.now(), actor: "reconciler", action: "failed", model: failure.model, environment: failure.environment,
+                detail: failure.message))
+        }
+        try await store.replaceDrift(report.findings + (try await unchecked(report.failures)), at: engine.now())
+        return report
+    }
+
+    /// The stored findings of the models and environments this pass could not check: they stay as last seen.
+    func unchecked(_ failures: [ReconcileFailure]) async throws -> [DriftFinding] {
+        guard !failures.isEmpty else { return [] }
+        return try await store.drift(model: nil).map(\.finding).filter { finding in
+            failures.contains { $0.environment == finding.environment && ($0.model == nil || $0.model == finding.model) }
+        }
     }
 
     /// One environment: its branch once, its open pull requests once, then every model the ledger names there.
     func reconcile(
-        env: EnvironmentSettings, ledger entries: [LedgerEntry], cache: SpecParseCache, fetched: inout Set<String>,
-        statistics: inout ReconcileStatistics, dryRun: Bool
-    ) async throws -> [DriftFinding] {
+        env: EnvironmentSettings, ledger entries: [LedgerEntry], cache: SpecParseCache, fetches: inout FetchOnce,
+        into report: inout ReconcileReport, dryRun: Bool
+    ) async throws {
         let repo = try engine.repository(env.repository)
-        if fetched.insert(env.repository.url).inserted {
-            try await repo.fetch()
-            statistics.fetches += 1
-        }
+        if try await fetches.fetch(repo, url: env.repository.url) { report.statistics.fetches += 1 }
         let base = try await repo.snapshot(of: env.repository.branch)
-        statistics.snapshots += 1
+        report.statistics.snapshots += 1
         var open: [PullRequest] = []
         if env.mode == .pullRequest {
             open = try await engine.forge(env).listOpenPullRequests(headPrefix: "promote/\(env.name)/")
-            statistics.forgeReads += 1
+            report.statistics.forgeReads += 1
         }
         let pass = EnvironmentPass(env: env, repo: repo, base: base, openPullRequests: open, cache: cache, dryRun: dryRun)
-        var findings: [DriftFinding] = []
         let byModel = Dictionary(grouping: entries, by: \.model)
         for model in byModel.keys.sorted() {
-            statistics.checked += 1
-            findings += try await check(model: model, entries: byModel[model] ?? [], pass: pass, statistics: &statistics)
+            report.statistics.checked += 1
+            do {
+                report.findings += try await check(model: model, entries: byModel[model] ?? [], pass: pass, statistics: &report.statistics)
+            } catch {
+                report.failures.append(ReconcileFailure(model: model, environment: env.name, error: error))
+            }
         }
         if env.mode == .pullRequest {
             // Read the ledger again: the repairs above may have opened new pull requests.
             let current = try await store.ledger(model: nil, environment: env.name)
-            findings += try await closeStalePullRequests(env: env, open: open, ledger: current, dryRun: dryRun)
+            report.findings += try await closeStalePullRequests(env: env, open: open, ledger: current, dryRun: dryRun)
         }
-        return findings
     }
 
     /// One model in one environment: its spec on the branch, then its promotion pull request.
@@ -93,18 +114,26 @@ public struct Reconciler: Sendable {
         let proposed = entries.first { $0.model == model && $0.status == .proposed }
         var findings: [DriftFinding] = []
         if let live, let base = pass.base {
-            findings += try await checkSpec(model: model, env: pass.env, live: live, snapshot: base, cache: pass.cache, dryRun: pass.dryRun)
+            findings += try await checkSpec(
+                model: model, env: pass.env, live: live, pending: pass.env.mode == .pullRequest ? proposed : nil, snapshot: base,
+                cache: pass.cache, dryRun: pass.dryRun)
         }
         if let proposed, pass.env.mode == .pullRequest {
+            let missing = findings.contains { $0.kind == .specMissing }
             findings += try await checkPullRequest(model: model, proposed: proposed, pass: pass, statistics: &statistics)
+                .filter { !(missing && $0.kind == .specMissing) }
         }
         return findings
     }
 
     // MARK: - The environment's branch
 
+    /// The live version's spec on the environment's branch. `pending` is a newer proposal whose pull request is
+    /// open in this environment: merging it sets the spec anyway, so a repair would only replace that proposal with
+    /// the older live version; the drift is reported instead (the pull request's own check rebuilds it on the base).
     func checkSpec(
-        model: String, env: EnvironmentSettings, live: LedgerEntry, snapshot: any RepositorySnapshot, cache: SpecParseCache, dryRun: Bool
+        model: String, env: EnvironmentSettings, live: LedgerEntry, pending: LedgerEntry?, snapshot: any RepositorySnapshot,
+        cache: SpecParseCache, dryRun: Bool
     ) async throws -> [DriftFinding] {
         let wanted = try request(for: live, env: env)
         var kind = DriftFinding.Kind.specMissing
@@ -125,9 +154,11 @@ public struct Reconciler: Sendable {
         } catch let error as PromotionError where error.kind == .unknownModel {
             // The spec is gone and there is no template: spec-missing, as initialised.
         }
+        let superseding = pending.flatMap { $0.version != live.version && $0.pullRequestNumber != nil ? $0 : nil }
         let allowed: Bool
         switch (kind, env.drift) {
         case (_, .report): allowed = false
+        case _ where superseding != nil: allowed = false
         case (.manualEdit, .repair): allowed = false
         case (.specMissing, _): allowed = config.model(model).template != nil && env.drift != .report
         default: allowed = true
@@ -135,7 +166,9 @@ public struct Reconciler: Sendable {
         var finding = DriftFinding(
             model: model, environment: env.name, kind: kind, expected: live.version, actual: actual,
             action: allowed ? (dryRun ? .none : .repaired) : .reported)
-        if !allowed {
+        if let superseding {
+            finding.detail = "\(superseding.pullRequestURL ?? "the open pull request") proposes \(superseding.version); merging it sets the spec"
+        } else if !allowed {
             finding.detail = kind == .manualEdit
                 ? "a person changed it; drift: enforce would restore \(live.version)"
                 : kind == .specMissing && config.model(model).template == nil ? "no template to re-create it from" : "drift: \(env.drift.rawValue)"
@@ -190,15 +223,18 @@ public struct Reconciler: Sendable {
             let botSnapshot = try await repo.snapshot(of: bot)
             statistics.snapshots += 1
             let wanted = try request(for: proposed, env: env)
-            let botPlan = try botSnapshot.map {
-                try SpecPlanner.plan(snapshot: $0, config: config, environment: env, request: wanted, cache: pass.cache)
+            // What the bot's branch holds instead of the wanted version (nil: it holds the wanted version).
+            var botHolds: String? = botSnapshot == nil ? "\(bot) is gone" : nil
+            if let botSnapshot {
+                switch try spec(on: botSnapshot, env: env, request: wanted, cache: pass.cache) {
+                case .holdsWanted: break
+                case .differs(let plan): botHolds = "\(bot) holds \(plan.previousValue ?? "something else")"
+                case .missing: botHolds = "\(bot) has no spec at \(config.specPath(model: model, environment: env))"
+                }
             }
-            let branchHolds = botSnapshot != nil && (botPlan ?? nil) == nil
-            if metadataVersion != proposed.version || !branchHolds {
+            if metadataVersion != proposed.version || botHolds != nil {
                 // What is outdated: the pull request's own description, or the branch it would merge.
-                let actual = metadataVersion != proposed.version
-                    ? metadataVersion ?? "unknown"
-                    : botSnapshot == nil ? "\(bot) is gone" : "\(bot) holds \((botPlan ?? nil)?.previousValue ?? "something else")"
+                let actual = metadataVersion != proposed.version ? metadataVersion ?? "unknown" : botHolds ?? ""
                 var result = finding(.pullRequestOutdated, actual: actual)
                 if mayRepair, !dryRun {
                     _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
@@ -209,10 +245,25 @@ public struct Reconciler: Sendable {
             // Behind base: the base branch changed the spec since the bot's branch was built, so merging would undo
             // that change (or the forge reports a conflict). Unrelated commits on the base are not drift.
             if let baseSnapshot = pass.base, let botSnapshot {
-                let onBase = try SpecPlanner.plan(snapshot: baseSnapshot, config: config, environment: env, request: wanted, cache: pass.cache)
                 let path = config.specPath(model: model, environment: env)
+                let onBase: SpecPlan?
+                switch try spec(on: baseSnapshot, env: env, request: wanted, cache: pass.cache) {
+                case .holdsWanted: onBase = nil
+                case .differs(let plan): onBase = plan
+                case .missing:
+                    // The spec was deleted from the base and there is no template: the pull request cannot be rebuilt.
+                    var result = finding(
+                        .specMissing, actual: "no spec at \(path) on \(env.repository.branch)",
+                        detail: "\(pr.url) edits a file deleted from \(env.repository.branch); no template to re-create it from")
+                    result.action = dryRun ? .none : .reported
+                    return [result]
+                }
                 let botFile: Data? = if case .file(let data) = try botSnapshot.entry(at: path) { data } else { nil }
-                if pr.mergeable == false || (onBase != nil && onBase?.new != botFile) {
+                // The spec as the bot's branch was built on it against the spec on the base now: a person's change
+                // there, even to the very value the bot edits, would be undone by the merge or conflict with it.
+                let builtOn = try botSnapshot.parent()
+                let specMoved = try builtOn.map { try $0.commit != baseSnapshot.commit && $0.entry(at: path) != baseSnapshot.entry(at: path) } ?? false
+                if pr.mergeable == false || specMoved || (onBase != nil && onBase?.new != botFile) {
                     var result = finding(
                         .pullRequestBehindBase,
                         actual: pr.mergeable == false ? "conflicts with \(env.repository.branch)" : "\(path) changed on \(env.repository.branch)")
@@ -224,6 +275,29 @@ public struct Reconciler: Sendable {
                 }
             }
             return []
+        }
+    }
+
+    /// What a branch holds for a wanted release.
+    enum BranchSpec {
+        /// The spec already holds the wanted version.
+        case holdsWanted
+        /// The spec holds something else; the plan would change it.
+        case differs(SpecPlan)
+        /// There is no spec, and no template to create it from.
+        case missing
+    }
+
+    /// Reads `request`'s spec on `snapshot` (parsed once per pass through `cache`).
+    func spec(on snapshot: any RepositorySnapshot, env: EnvironmentSettings, request: ReleaseRequest, cache: SpecParseCache) throws -> BranchSpec {
+        do {
+            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: request, cache: cache) else {
+                return .holdsWanted
+            }
+            return .differs(plan)
+        } catch {
+            if error.kind == .unknownModel { return .missing }
+            throw error
         }
     }
 

@@ -12,25 +12,28 @@ public struct RegistryReconciler: Sendable {
         self.registry = registry
     }
 
-    /// One pass; with `dryRun`, nothing is written.
-    public func run(dryRun: Bool = false) async throws -> [DriftFinding] {
-        guard let mlflow = engine.config.service.mlflow, !mlflow.aliases.isEmpty else { return [] }
+    /// One pass, adding to `report`; with `dryRun`, nothing is written. A model whose alias cannot be read or
+    /// followed becomes a failure of that environment; the others go on.
+    public func run(dryRun: Bool = false, into report: inout ReconcileReport) async throws {
+        guard let mlflow = engine.config.service.mlflow, !mlflow.aliases.isEmpty else { return }
         let fromRegistry = Set(try await engine.store.promotions(model: nil, limit: 100_000).filter { $0.origin == "mlflow" }.map(\.request.model))
-        guard !fromRegistry.isEmpty else { return [] }
+        guard !fromRegistry.isEmpty else { return }
         let ledger = try await engine.store.ledger(model: nil, environment: nil)
-        var findings: [DriftFinding] = []
         for (alias, environment) in mlflow.aliases.sorted(by: { $0.key < $1.key }) {
             guard let env = engine.config.environment(named: environment) else { continue }
             for model in fromRegistry.sorted() {
-                guard let aliased = try await registry.version(model: model, alias: alias) else { continue }
-                let entries = ledger.filter { $0.model == model && $0.environment == environment }
-                let wanted = entries.first { $0.status == .proposed } ?? entries.first { $0.status == .live }
-                guard wanted?.version != aliased else { continue }
-                findings.append(try await repair(
-                    model: model, alias: alias, aliased: aliased, wanted: wanted, env: env, settings: mlflow, dryRun: dryRun))
+                do {
+                    guard let aliased = try await registry.version(model: model, alias: alias) else { continue }
+                    let entries = ledger.filter { $0.model == model && $0.environment == environment }
+                    let wanted = entries.first { $0.status == .proposed } ?? entries.first { $0.status == .live }
+                    guard wanted?.version != aliased else { continue }
+                    report.findings.append(try await repair(
+                        model: model, alias: alias, aliased: aliased, wanted: wanted, env: env, settings: mlflow, dryRun: dryRun))
+                } catch {
+                    report.failures.append(ReconcileFailure(model: model, environment: environment, error: error))
+                }
             }
         }
-        return findings
     }
 
     func repair(
