@@ -45,7 +45,7 @@ public struct PromoteServer: Sendable {
                 allowUnsigned: allowUnauthenticated)
         }
         workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger)
-        schedules = ScheduledTasks(engine: engine, followUp: followUp, logger: logger)
+        schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger)
         handlers = ServiceHandlers(
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
             mlflow: mlflow, forgeWebhooks: ForgeWebhookIntake(config: engine.config, environment: environment, followUp: followUp),

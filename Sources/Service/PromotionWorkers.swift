@@ -126,6 +126,11 @@ public final class PromotionWorkers: Service, Sendable {
         }
     }
 
+    /// Runs `body` while no promotion runs (see ``LaneTable/exclusively(_:)``): the scheduled reconciliation.
+    public func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await lanes.exclusively(body)
+    }
+
     /// The repositories a promotion writes to, as one key.
     func lane(of record: PromotionRecord) -> String {
         let targets = (try? engine.targets(for: record.request)) ?? []
@@ -137,11 +142,18 @@ public final class PromotionWorkers: Service, Sendable {
 actor LaneTable {
     private var running: [String: Task<Void, Never>] = [:]
     private var pending: Set<String> = []
+    /// Lanes held back while ``exclusively(_:)`` runs.
+    private var heldBack: [String: @Sendable () async -> Void] = [:]
+    private var isPaused = false
     private(set) var isDraining = false
 
     /// Starts `body` for `lane` unless the lane is busy; a busy lane runs once more after it finishes.
     func start(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
         guard !isDraining else { return }
+        if isPaused {
+            heldBack[lane] = body
+            return
+        }
         if running[lane] != nil {
             pending.insert(lane)
             return
@@ -155,6 +167,19 @@ actor LaneTable {
     private func finished(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
         running[lane] = nil
         if pending.remove(lane) != nil { start(lane, body) }
+    }
+
+    /// Runs `body` while no lane runs: waits for the running lanes to finish and holds new ones back until it
+    /// returns (a reconciliation must not read the ledger while a promotion is changing it).
+    func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        isPaused = true
+        defer {
+            isPaused = false
+            for (lane, work) in heldBack.sorted(by: { $0.key < $1.key }) { start(lane, work) }
+            heldBack = [:]
+        }
+        while let (_, task) = running.first { await task.value }
+        return try await body()
     }
 
     /// Takes no new lanes and waits for the running ones.

@@ -8,11 +8,13 @@ public import ServiceLifecycle
 public struct ScheduledTasks: Service {
     let engine: PromotionEngine
     let followUp: MergeFollowUp
+    let workers: PromotionWorkers
     let logger: Logger
 
-    public init(engine: PromotionEngine, followUp: MergeFollowUp, logger: Logger) {
+    public init(engine: PromotionEngine, followUp: MergeFollowUp, workers: PromotionWorkers, logger: Logger) {
         self.engine = engine
         self.followUp = followUp
+        self.workers = workers
         self.logger = logger
     }
 
@@ -44,7 +46,10 @@ public struct ScheduledTasks: Service {
     /// and merges it recorded followed up.
     public func reconcile() async {
         do {
-            let report = try await Reconciler(engine: engine, registry: followUp.registry).reconcile()
+            // Not while a promotion runs: it could change the ledger and a pull request between the reconciler's reads,
+            // and the reconciler would "repair" the newer proposal back to the one it read first.
+            let reconciler = Reconciler(engine: engine, registry: followUp.registry)
+            let report = try await workers.exclusively { try await reconciler.reconcile() }
             for failure in report.failures {
                 logger.warning(
                     "could not reconcile",
