@@ -8,9 +8,10 @@ public final class CurlWorkerPool: Sendable {
 
     /// Starts `threads` worker threads using `options` for every request.
     public init(threads: Int = 2, options: CurlOptions = CurlOptions()) {
-        let queue = JobQueue()
+        let count = max(1, threads)
+        let queue = JobQueue(workers: count)
         self.queue = queue
-        for i in 0..<max(1, threads) {
+        for i in 0..<count {
             let t = Thread { queue.work(options: options) }
             t.name = "curl-worker-\(i)"
             t.start()
@@ -19,7 +20,7 @@ public final class CurlWorkerPool: Sendable {
 
     deinit { queue.stop() }
 
-    /// Lets the workers finish queued requests and exit.
+    /// Lets the workers finish queued requests, and returns once they have released their sessions.
     public func shutdown() { queue.stop() }
 
     /// Performs `request` on a worker thread.
@@ -51,13 +52,25 @@ private final class JobQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable (CurlSession?) -> Void] = []
     private var stopped = false
+    /// Worker threads that have not yet released their session.
+    private var running: Int
 
+    init(workers: Int) { running = workers }
+
+    /// Stops taking jobs and waits until every worker has finished the queued ones and cleaned up its session
+    /// (`curl_easy_cleanup`, which frees TLS state). A session cleaned up while the process exits races OpenSSL's
+    /// own exit handler: a double free, seen as an abort at the end of a CLI command.
     func stop() {
+        let onWorker = Thread.current.threadDictionary[Self.workerKey] as? ObjectIdentifier == ObjectIdentifier(self)
         condition.lock()
         stopped = true
         condition.broadcast()
+        // A worker that releases the pool from inside a job cannot wait for itself.
+        while running > (onWorker ? 1 : 0) { condition.wait() }
         condition.unlock()
     }
+
+    private static let workerKey = "promote.curl.worker"
 
     func enqueue(_ job: @escaping @Sendable (CurlSession?) -> Void) -> Bool {
         condition.lock()
@@ -69,6 +82,15 @@ private final class JobQueue: @unchecked Sendable {
     }
 
     func work(options: CurlOptions) {
+        Thread.current.threadDictionary[Self.workerKey] = ObjectIdentifier(self)
+        serve(options: options)  // The session is released when it returns.
+        condition.lock()
+        running -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func serve(options: CurlOptions) {
         let session = try? CurlSession(options: options)
         while true {
             condition.lock()

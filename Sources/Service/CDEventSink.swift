@@ -9,7 +9,8 @@ public import Promotion
 /// Best effort: a sink that fails is retried a few times with backoff, then logged; it never holds up a promotion.
 public final class CDEventSink: Sendable {
     let sinks: [String]
-    let pool: CurlWorkerPool
+    /// The thread that posts (none without sinks).
+    let pool: CurlWorkerPool?
     let logger: Logger
     let attempts: Int
     /// The deliveries under way, so that ``finish()`` can wait for them.
@@ -21,7 +22,7 @@ public final class CDEventSink: Sendable {
         self.attempts = attempts
         var options = CurlOptions()
         options.totalTimeout = .seconds(10)
-        pool = CurlWorkerPool(threads: 1, options: options)
+        pool = sinks.isEmpty ? nil : CurlWorkerPool(threads: 1, options: options)
     }
 
     /// Sends each event to every sink, in the background.
@@ -48,7 +49,7 @@ public final class CDEventSink: Sendable {
         headers.add("Content-Type", "application/cloudevents+json; charset=utf-8")
         let request = HTTPRequest(method: "POST", url: sink, headers: headers, body: JSONWriter.write(event.cloudEvent))
         for attempt in 1...attempts {
-            if let status = try? await pool.perform(request).status, (200..<300).contains(status) { return }
+            if let status = try? await pool?.perform(request).status, (200..<300).contains(status) { return }
             if attempt < attempts { try? await Task.sleep(for: .milliseconds(200 << attempt)) }
         }
         logger.warning("a CDEvent sink did not accept an event", metadata: ["sink": "\(redactUserInfo(sink))", "type": "\(event.type)"])

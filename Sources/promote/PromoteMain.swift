@@ -5,8 +5,9 @@ import PromoteCLI
 
 /// The `promote` executable: sets up logging, then runs the command tree of `PromoteCLI`.
 ///
-/// An explicit `async` entry point, so that the asynchronous `main()` and `run()` are chosen (top-level code in
-/// `main.swift` resolves them to the synchronous ones, which only print usage for asynchronous commands).
+/// An explicit `async` entry point that runs the parsed command's asynchronous `run()` itself (top-level code in
+/// `main.swift` would resolve to the synchronous ones, which only print usage for asynchronous commands), then
+/// ends the process with `_exit` (see `main()`).
 @main
 enum PromoteMain {
     static func main() async {
@@ -20,6 +21,37 @@ enum PromoteMain {
             handler.logLevel = level
             return handler
         }
-        await PromoteCommand.main()
+        let status = await run()
+        // Leave without running the libraries' exit handlers and finalisers (ICU's, OpenSSL's). Threads of the
+        // runtime can still be releasing objects when `exit` runs them, which aborted commands with a "double free"
+        // after their work was done and their output written. Everything that must be durable is committed already
+        // (SQLite transactions, pushes); only stdio buffers remain, and they are flushed here.
+        fflush(nil)
+        _exit(status)
+    }
+
+    /// Parses and runs the command as `ParsableCommand.main()` does, returning the exit status instead of exiting:
+    /// help and version on stdout, errors on stderr, 64 for usage errors.
+    static func run() async -> Int32 {
+        do {
+            var command = try PromoteCommand.parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            return ExitCode.success.rawValue
+        } catch {
+            let code = PromoteCommand.exitCode(for: error)
+            let message = PromoteCommand.fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success {
+                    print(message)
+                } else {
+                    FileHandle.standardError.write(Data((message + "\n").utf8))
+                }
+            }
+            return code.rawValue
+        }
     }
 }

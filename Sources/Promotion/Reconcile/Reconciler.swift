@@ -138,21 +138,18 @@ public struct Reconciler: Sendable {
         let wanted = try request(for: live, env: env)
         var kind = DriftFinding.Kind.specMissing
         var actual = "no spec at \(config.specPath(model: model, environment: env))"
-        do {
-            guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: config, environment: env, request: wanted, cache: cache) else {
-                return []
-            }
-            if plan.old == nil {
-                kind = .specMissing
-                actual = "no spec at \(plan.path)"
-            } else {
-                actual = plan.previousValue ?? "(empty)"
-                let earlier = try await store.ledgerHistory(model: model, environment: env.name)
-                    .filter { $0.status == .live && $0.version != live.version }
-                kind = earlier.contains { $0.uri == actual || $0.version == actual } ? .behind : .manualEdit
-            }
-        } catch let error as PromotionError where error.kind == .unknownModel {
-            // The spec is gone and there is no template: spec-missing, as initialised.
+        switch try spec(on: snapshot, env: env, request: wanted, cache: cache) {
+        case .holdsWanted:
+            return []
+        case .missing:
+            break  // The spec is gone and there is no template: spec-missing, as initialised.
+        case .differs(let plan) where plan.old == nil:
+            break  // The spec is gone; the template would re-create it.
+        case .differs(let plan):
+            actual = plan.previousValue ?? "(empty)"
+            let earlier = try await store.ledgerHistory(model: model, environment: env.name)
+                .filter { $0.status == .live && $0.version != live.version }
+            kind = earlier.contains { $0.uri == actual || $0.version == actual } ? .behind : .manualEdit
         }
         let superseding = pending.flatMap { $0.version != live.version && $0.pullRequestNumber != nil ? $0 : nil }
         let allowed: Bool
@@ -160,7 +157,7 @@ public struct Reconciler: Sendable {
         case (_, .report): allowed = false
         case _ where superseding != nil: allowed = false
         case (.manualEdit, .repair): allowed = false
-        case (.specMissing, _): allowed = config.model(model).template != nil && env.drift != .report
+        case (.specMissing, _): allowed = config.model(model).template != nil
         default: allowed = true
         }
         var finding = DriftFinding(
