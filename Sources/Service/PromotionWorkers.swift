@@ -4,7 +4,7 @@ public import Promotion
 public import ServiceLifecycle
 
 /// Drains the queue of admitted promotions: one repository at a time (a *lane* is the set of repositories a
-/// promotion writes to), different lanes in parallel. Promotions of the same model and environments that queued
+/// promotion writes to; lanes that share a repository wait for each other), other lanes in parallel. Promotions of the same model and environments that queued
 /// up while their lane was busy are coalesced: only the newest version runs, the older ones become `superseded`.
 ///
 /// The queue is the store: a restart (even after `kill -9`) finds every promotion still `queued`, and puts those
@@ -138,35 +138,44 @@ public final class PromotionWorkers: Service, Sendable {
     }
 }
 
-/// The lanes being drained, and their tasks (so that shutdown can wait for them).
+/// The lanes being drained, and their tasks (so that shutdown can wait for them). A lane is named by the
+/// repositories it writes to (URLs joined by spaces); two lanes that share a repository never run at once, so each
+/// repository has one writer at a time.
 actor LaneTable {
     private var running: [String: Task<Void, Never>] = [:]
-    private var pending: Set<String> = []
-    /// Lanes held back while ``exclusively(_:)`` runs.
-    private var heldBack: [String: @Sendable () async -> Void] = [:]
+    /// Lanes that asked to start while they, a lane sharing a repository with them, or ``exclusively(_:)`` ran;
+    /// each starts (once) as soon as nothing holds it back.
+    private var waiting: [String: @Sendable () async -> Void] = [:]
     private var isPaused = false
     private(set) var isDraining = false
 
-    /// Starts `body` for `lane` unless the lane is busy; a busy lane runs once more after it finishes.
+    /// Starts `body` for `lane`, or, while the lane or one sharing a repository with it is busy, once it is free.
     func start(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
         guard !isDraining else { return }
-        if isPaused {
-            heldBack[lane] = body
-            return
-        }
-        if running[lane] != nil {
-            pending.insert(lane)
+        guard !isPaused, !running.keys.contains(where: { Self.overlap($0, lane) }) else {
+            waiting[lane] = body
             return
         }
         running[lane] = Task {
             await body()
-            self.finished(lane, body)
+            self.finished(lane)
         }
     }
 
-    private func finished(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
+    private func finished(_ lane: String) {
         running[lane] = nil
-        if pending.remove(lane) != nil { start(lane, body) }
+        startWaiting()
+    }
+
+    private func startWaiting() {
+        let ready = waiting.sorted { $0.key < $1.key }
+        waiting = [:]
+        for (lane, body) in ready { start(lane, body) }
+    }
+
+    /// True when the lanes `a` and `b` write to a common repository.
+    static func overlap(_ a: String, _ b: String) -> Bool {
+        a == b || !Set(a.split(separator: " ")).isDisjoint(with: b.split(separator: " "))
     }
 
     /// Runs `body` while no lane runs: waits for the running lanes to finish and holds new ones back until it
@@ -175,8 +184,7 @@ actor LaneTable {
         isPaused = true
         defer {
             isPaused = false
-            for (lane, work) in heldBack.sorted(by: { $0.key < $1.key }) { start(lane, work) }
-            heldBack = [:]
+            startWaiting()
         }
         while let (_, task) = running.first { await task.value }
         return try await body()

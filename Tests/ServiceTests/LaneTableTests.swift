@@ -41,3 +41,45 @@ import Testing
         #expect(await log.entries == ["a ran"])
     }
 }
+
+/// Each repository has one writer at a time: a lane waits while another lane that shares a repository runs.
+@Suite struct LaneOverlapTests {
+    @Test func lanesSharingARepositoryWaitForEachOther() async throws {
+        let lanes = LaneTable()
+        let log = LaneTableTests.Log()
+        let release = AsyncStream<Void>.makeStream()
+        await lanes.start("https://git/a") {
+            await log.add("a started")
+            for await _ in release.stream { break }
+            await log.add("a finished")
+        }
+        await lanes.start("https://git/a https://git/b") { await log.add("a+b ran") }
+        await lanes.start("https://git/c") { await log.add("c ran") }
+        // c shares nothing with a, so it runs while a is held; a+b waits for a.
+        try await waitFor("c ran", in: log)
+        #expect(await !log.entries.contains("a+b ran"))
+        release.continuation.yield()
+        try await waitFor("a+b ran", in: log)
+        let entries = await log.entries
+        let finished = try #require(entries.firstIndex(of: "a finished"))
+        let both = try #require(entries.firstIndex(of: "a+b ran"))
+        #expect(finished < both)
+    }
+
+    /// Waits (at most 10 s) until `entry` is logged.
+    func waitFor(_ entry: String, in log: LaneTableTests.Log) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await !log.entries.contains(entry) {
+            try #require(ContinuousClock.now < deadline, "\(entry) never happened")
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    @Test func overlapIsBySharedRepository() {
+        #expect(LaneTable.overlap("a", "a"))
+        #expect(LaneTable.overlap("a", "a b"))
+        #expect(LaneTable.overlap("b c", "a b"))
+        #expect(!LaneTable.overlap("a", "b c"))
+        #expect(!LaneTable.overlap("", "a"))
+    }
+}
