@@ -58,8 +58,8 @@ private final class JobQueue: @unchecked Sendable {
     init(workers: Int) { running = workers }
 
     /// Stops taking jobs and waits until every worker has finished the queued ones and cleaned up its session
-    /// (`curl_easy_cleanup`, which frees TLS state). A session cleaned up while the process exits races OpenSSL's
-    /// own exit handler: a double free, seen as an abort at the end of a CLI command.
+    /// (`curl_easy_cleanup`, which frees TLS state), so that no worker is still tearing down when the caller goes on
+    /// (a process that exits meanwhile would run the libraries' exit handlers under it).
     func stop() {
         let onWorker = Thread.current.threadDictionary[Self.workerKey] as? ObjectIdentifier == ObjectIdentifier(self)
         condition.lock()

@@ -4,8 +4,9 @@ public import Promotion
 public import ServiceLifecycle
 
 /// Drains the queue of admitted promotions: one repository at a time (a *lane* is the set of repositories a
-/// promotion writes to; lanes that share a repository wait for each other), other lanes in parallel. Promotions of the same model and environments that queued
-/// up while their lane was busy are coalesced: only the newest version runs, the older ones become `superseded`.
+/// promotion writes to; lanes that share a repository wait for each other), other lanes in parallel. Promotions of
+/// the same model and environments that queued up while their lane was busy are coalesced: only the newest version
+/// runs, the older ones become `superseded`.
 ///
 /// The queue is the store: a restart (even after `kill -9`) finds every promotion still `queued`, and puts those
 /// left `running` back in the queue; the engine's steps are idempotent, so re-running one makes no second commit
