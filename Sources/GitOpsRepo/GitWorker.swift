@@ -4,7 +4,8 @@ import Git2
 /// A dedicated thread that runs every libgit2 operation of one mirror, one synchronous closure at a time (libgit2's
 /// error state is per thread and its handles are not shared). One worker per mirror path in the process, so
 /// operations on one repository are serialised and different repositories run in parallel. Each job also holds an
-/// exclusive `flock` on the mirror's lock file, so several processes sharing a cache do not collide.
+/// exclusive `flock` on the mirror's lock file, so several processes sharing a cache do not collide, and removes the
+/// lock files a killed process left behind (``StaleLocks``) before it runs.
 final class GitWorker: @unchecked Sendable {
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [String: GitWorker] = [:]
@@ -60,7 +61,12 @@ final class GitWorker: @unchecked Sendable {
         let holder = Holder(body)
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             enqueue { [state, path] in
-                let result = Result { try FileLock.holding(path + ".lock") { try holder.value!(state) } }
+                let result = Result {
+                    try FileLock.holding(path + ".lock") {
+                        StaleLocks.remove(in: path)
+                        return try holder.value!(state)
+                    }
+                }
                 // Release the body (and what it captured, e.g. a non-escaping plan) before the caller resumes.
                 holder.value = nil
                 continuation.resume(with: result)

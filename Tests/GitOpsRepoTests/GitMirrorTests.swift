@@ -196,6 +196,30 @@ import Promotion
         #expect(try await mirror.readFile("nothing/here.yaml", at: "main") == nil)
     }
 
+    /// A process killed in the middle of a push leaves libgit2's lock files in the mirror; the next process's
+    /// writes must not fail on them ("failed to lock file … for writing").
+    @Test func lockFilesLeftByAKilledProcessAreRemovedBeforeTheNextWrite() async throws {
+        let scratch = try GitScratch("mirror-stale-locks")
+        defer { scratch.remove() }
+        let fixtures = GitFixtures(root: scratch.sub("srv"))
+        let upstream = try fixtures.bare("ops.git", files: ["environments/staging/m.yaml": "v: 1\n"])
+        let server = try GitHTTPServer(root: fixtures.root, user: Kit.user, password: Kit.password)
+        defer { server.stop() }
+        let mirror = try GitMirror(config: Kit.config(server.url("ops.git"), cache: scratch.sub("cache"), credentials: Kit.https), environment: Kit.env)
+        try await mirror.fetch()
+        let stale = ["refs/promote/outgoing/promote/production/m.lock", "refs/heads/main.lock", "packed-refs.lock", "HEAD.lock"]
+        for name in stale {
+            let path = mirror.mirrorPath + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("dead\n".utf8)))
+        }
+        let outcome = try await mirror.update(
+            branch: "promote/production/m", base: "main", policy: .forceWithLease, plan: Kit.setting("environments/staging/m.yaml", to: "v: 2\n"))
+        guard case .pushed(let commit, _, _) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(try fixtures.git.line(["rev-parse", "promote/production/m"], in: upstream) == commit)
+        #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: mirror.mirrorPath + "/" + $0) })
+    }
+
     @Test func wrongPasswordFailsFastWithoutTheSecret() async throws {
         let scratch = try GitScratch("mirror-auth")
         defer { scratch.remove() }

@@ -73,11 +73,19 @@ def test_kill_9_at_random_points_loses_nothing_and_duplicates_nothing():
 
         thread = threading.Thread(target=sender, daemon=True)
         thread.start()
-        kills = 0
-        while not done.wait(rng.uniform(0.2, 1.2)):
+        # Kill points are counts of accepted events (drawn once), then a random instant after each: whatever the
+        # machine's speed, the service dies mid-stream at least that often, with requests and promotions in flight.
+        kills = mid_stream = 0
+        for point in sorted(rng.sample(range(10, 190), 5)):
+            deadline = time.monotonic() + 120
+            while len(answers) < point and not done.is_set() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))
+            mid_stream += not done.is_set()
             w.kill9()
             kills += 1
             w.start(port=port)
+        assert done.wait(300), "the stream did not finish"
         thread.join(5)
         # One more kill while the queue drains, then let it finish.
         time.sleep(rng.uniform(0.1, 0.5))
@@ -85,7 +93,7 @@ def test_kill_9_at_random_points_loses_nothing_and_duplicates_nothing():
         kills += 1
         w.start(port=port)
 
-        assert kills >= 3, "the stream ended before the service was killed enough times"
+        assert kills == 6 and mid_stream == 5, f"only {mid_stream} of the 5 kills came while events were streaming"
         assert len(answers) == 200 and all(len(ids) == 1 for ids in answers.values()), "a re-delivery made a second promotion"
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
