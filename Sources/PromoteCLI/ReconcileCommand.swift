@@ -20,17 +20,17 @@ struct ReconcileCommand: AsyncParsableCommand {
         try await CLIFailure.reporting {
             let app = try Composition(configPath: global.config)
             let started = ContinuousClock.now
+            let logger = Logger(label: "promote.reconcile")
             let registry = try app.registry()
             let report = try await Reconciler(engine: app.engine, registry: registry).reconcile(dryRun: dryRun)
             if !dryRun {
                 // As the service's schedule does: CDEvents per finding, recorded merges told to MLflow.
-                let logger = Logger(label: "promote.reconcile")
                 let sink = CDEventSink(sinks: app.config.service.eventSinks, logger: logger)
                 try await MergeFollowUp(engine: app.engine, registry: registry, sink: sink, logger: logger).reconciled(report.findings)
                 await sink.finish()
             }
             let (findings, failures, statistics) = (report.findings, report.failures, report.statistics)
-            Logger(label: "promote.reconcile").info(
+            logger.info(
                 "reconciled",
                 metadata: [
                     "checked": "\(statistics.checked)", "fetches": "\(statistics.fetches)", "snapshots": "\(statistics.snapshots)",

@@ -124,6 +124,12 @@ environments:
                     p.wait(5)
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     # -- acting ----------------------------------------------------------------------------------------------------
 
     def promote(self, *args, check=True, timeout=120):

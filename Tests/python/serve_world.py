@@ -182,6 +182,12 @@ class EventSink:
         self.server.shutdown()
         self.server.server_close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
 
 def cdevent_validator(name):
     """A jsonschema validator for a CDEvents 0.5.1 schema (`servicedeployed`, `environmentmodified`) with its links."""

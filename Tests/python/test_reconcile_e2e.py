@@ -208,8 +208,7 @@ def is_ancestor(w, old, new):
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("drift", SCENARIOS, ids=[s.name or s.kind for s in SCENARIOS])
 def test_drift_is_found_reported_and_repaired_per_policy(drift, policy):
-    w = World(FILES, extra_config=drift.config, drift=policy)
-    try:
+    with World(FILES, extra_config=drift.config, drift=policy) as w:
         w.release("jukebox", "1.4.2")
         assert reconcile(w) == [], "a fresh release is not drift"
         drift.make(w)
@@ -257,13 +256,10 @@ def test_drift_is_found_reported_and_repaired_per_policy(drift, policy):
 
         problems, _ = fv.check_file(w.record) if w.record.exists() else ([], 0)
         assert problems == [], "the bot's requests or the stand-in's answers broke the official description"
-    finally:
-        w.close()
 
 
 def test_status_json_before_any_reconcile_and_text_output():
-    w = World(FILES, drift="report")
-    try:
+    with World(FILES, drift="report") as w:
         w.release("jukebox", "1.4.2")
         out = json.loads(w.promote("status", "--json").stdout)
         assert out["reconciledAt"] is None
@@ -276,13 +272,10 @@ def test_status_json_before_any_reconcile_and_text_output():
         assert out["reconciledAt"]
         status = w.promote("status", "jukebox").stdout
         assert "drift: manual-edit: expected 1.4.2, found gs://hotfix/jukebox/x (reported)" in status
-    finally:
-        w.close()
 
 
 def test_spec_deleted_under_an_open_pull_request_is_reported_and_the_rest_reconciled():
-    w = World(FILES, drift="repair")
-    try:
+    with World(FILES, drift="repair") as w:
         w.release("jukebox", "1.4.2")
 
         def edit(path):
@@ -294,13 +287,10 @@ def test_spec_deleted_under_an_open_pull_request_is_reported_and_the_rest_reconc
         assert set(found) == {("staging", "manual-edit", "reported"), ("production", "spec-missing", "reported")}
         assert "edits a file deleted from main" in found[("production", "spec-missing", "reported")]["detail"]
         assert w.tip("main") == drifted and [p["number"] for p in w.open_pulls()] == [1], "nothing is changed"
-    finally:
-        w.close()
 
 
 def test_a_model_that_cannot_be_checked_is_an_error_and_the_others_are_still_reconciled():
-    w = World(FILES, drift="repair")
-    try:
+    with World(FILES, drift="repair") as w:
         w.release("jukebox", "1.4.2")
         person_commit(w, "break the staging spec", lambda path: path(STAGING_PATH).write_text("spec: [unclosed\n"))
         close_pull_request(w)
@@ -317,13 +307,10 @@ def test_a_model_that_cannot_be_checked_is_an_error_and_the_others_are_still_rec
         text = w.promote("reconcile", check=False)
         assert text.returncode == 1, text.stderr
         assert "could not reconcile jukebox in staging" in text.stderr
-    finally:
-        w.close()
 
 
 def test_spec_drift_under_a_newer_proposal_keeps_the_proposal():
-    w = World(FILES, drift="enforce")
-    try:
+    with World(FILES, drift="enforce") as w:
         w.release("jukebox", "1.4.2")
         merge_pull_request(w)
         assert [f["kind"] for f in reconcile(w)] == ["merge-unrecorded"]
@@ -343,15 +330,11 @@ def test_spec_drift_under_a_newer_proposal_keeps_the_proposal():
         assert w.git("rev-parse", f"{BOT}^").strip() == drifted
         assert status_of(w, "production")["proposed"]["version"] == "1.4.3"
         assert [(f["kind"], f["action"]) for f in reconcile(w)] == [("manual-edit", "reported")]
-    finally:
-        w.close()
 
 
 def test_each_finding_goes_out_as_a_cdevent_and_a_recorded_merge_as_service_deployed():
     from serve_world import EventSink, cdevent_validator
-    sink = EventSink()
-    w = World(FILES, drift="report", service=f'cdevents: {{sinks: ["{sink.url}"]}}')
-    try:
+    with EventSink() as sink, World(FILES, drift="report", service=f'cdevents: {{sinks: ["{sink.url}"]}}') as w:
         w.release("jukebox", "1.4.2")
         edit_by_hand(w)
         merge_pull_request(w)
@@ -372,6 +355,3 @@ def test_each_finding_goes_out_as_a_cdevent_and_a_recorded_merge_as_service_depl
         [deployed] = [b for b in bodies if b["type"].startswith("dev.cdevents.service.deployed.")]
         errors = list(cdevent_validator("servicedeployed").iter_errors(deployed["data"]))
         assert errors == [], [e.message for e in errors]
-    finally:
-        w.close()
-        sink.close()

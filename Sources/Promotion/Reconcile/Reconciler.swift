@@ -220,13 +220,14 @@ public struct Reconciler: Sendable {
             let botSnapshot = try await repo.snapshot(of: bot)
             statistics.snapshots += 1
             let wanted = try request(for: proposed, env: env)
+            let path = config.specPath(model: model, environment: env)
             // What the bot's branch holds instead of the wanted version (nil: it holds the wanted version).
             var botHolds: String? = botSnapshot == nil ? "\(bot) is gone" : nil
             if let botSnapshot {
                 switch try spec(on: botSnapshot, env: env, request: wanted, cache: pass.cache) {
                 case .holdsWanted: break
                 case .differs(let plan): botHolds = "\(bot) holds \(plan.previousValue ?? "something else")"
-                case .missing: botHolds = "\(bot) has no spec at \(config.specPath(model: model, environment: env))"
+                case .missing: botHolds = "\(bot) has no spec at \(path)"
                 }
             }
             if metadataVersion != proposed.version || botHolds != nil {
@@ -242,7 +243,6 @@ public struct Reconciler: Sendable {
             // Behind base: the base branch changed the spec since the bot's branch was built, so merging would undo
             // that change (or the forge reports a conflict). Unrelated commits on the base are not drift.
             if let baseSnapshot = pass.base, let botSnapshot {
-                let path = config.specPath(model: model, environment: env)
                 let onBase: SpecPlan?
                 switch try spec(on: baseSnapshot, env: env, request: wanted, cache: pass.cache) {
                 case .holdsWanted: onBase = nil
@@ -259,7 +259,9 @@ public struct Reconciler: Sendable {
                 // The spec as the bot's branch was built on it against the spec on the base now: a person's change
                 // there, even to the very value the bot edits, would be undone by the merge or conflict with it.
                 let builtOn = try botSnapshot.parent()
-                let specMoved = try builtOn.map { try $0.commit != baseSnapshot.commit && $0.entry(at: path) != baseSnapshot.entry(at: path) } ?? false
+                let specMoved = try builtOn.map {
+                    try $0.commit != baseSnapshot.commit && $0.entry(at: path) != baseSnapshot.entry(at: path)
+                } ?? false
                 if pr.mergeable == false || specMoved || (onBase != nil && onBase?.new != botFile) {
                     var result = finding(
                         .pullRequestBehindBase,
