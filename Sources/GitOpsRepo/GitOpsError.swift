@@ -1,3 +1,5 @@
+public import Promotion
+
 /// A failure of the git adapter, with a message fit for a user (credentials redacted).
 public struct GitOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
@@ -32,4 +34,9 @@ public struct GitOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension GitOpsError: TransientFailure {
+    /// A stale push, a timeout or a network failure may pass: the service retries them.
+    public var isTransient: Bool { kind == .stale || kind == .timeout || kind == .network }
 }

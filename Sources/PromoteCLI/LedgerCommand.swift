@@ -17,10 +17,12 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIFailure.reporting {
                 let app = try Composition(configPath: global.config)
-                let entries = try await LedgerRebuilder(engine: app.engine).rebuild(write: !dryRun)
+                var entries = try await LedgerRebuilder(engine: app.engine).rebuild(write: !dryRun)
+                entries += try await OpenProposalAdopter(engine: app.engine).adopt(write: !dryRun)
                 if entries.isEmpty { print("no Promote-* trailers found on the environments' branches") }
                 for e in entries {
-                    print("\(e.environment)  \(e.model)  \(e.version)  \(e.uri)  (\(e.commit.map { String($0.prefix(10)) } ?? ""))")
+                    let proposed = e.pullRequestURL.map { "  proposed in \($0)" } ?? ""
+                    print("\(e.environment)  \(e.model)  \(e.version)  \(e.uri)  (\(e.commit.map { String($0.prefix(10)) } ?? ""))\(proposed)")
                 }
             }
         }

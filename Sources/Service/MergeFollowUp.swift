@@ -37,25 +37,19 @@ public struct MergeFollowUp: Sendable {
             let pr = try await forge.pullRequest(number: number)
             switch pr.state {
             case .merged:
-                try await Reconciler(engine: engine).recordMerge(model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
+                let live = try await Reconciler(engine: engine).recordMerge(
+                    model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
                 try await engine.store.audit(AuditEntry(
                     at: engine.now(), actor: "webhook", action: "merged", model: proposed.model, environment: env.name,
-                    promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(proposed.version) is live"))
-                var live = proposed
-                live.status = .live
-                live.commit = pr.mergeCommitSHA
+                    promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(live.version) is live"))
                 await landed(live, in: env)
-                return (.recorded, "\(proposed.model) \(proposed.version) is live in \(env.name)")
+                return (.recorded, "\(proposed.model) \(live.version) is live in \(env.name)")
             case .closed:
-                if let id = proposed.promotionID,
-                    let record = try await engine.store.promotion(id: id), !record.state.isFinal
-                {
-                    try await engine.store.setState(.failed, detail: "\(pr.url) was closed without merge", of: id, now: engine.now())
-                }
+                try await Reconciler(engine: engine).recordRejection(model: proposed.model, env: env, proposed: proposed, pullRequest: pr)
                 try await engine.store.audit(AuditEntry(
                     at: engine.now(), actor: "webhook", action: "closed", model: proposed.model, environment: env.name,
                     promotionID: proposed.promotionID, detail: "\(pr.url) closed without merge"))
-                return (.closed, "\(pr.url) was closed without merge; reconcile reports it while \(proposed.version) is wanted")
+                return (.closed, "\(pr.url) was closed without merge: \(proposed.version) is rejected there (reported as pr-closed, never re-opened)")
             case .open:
                 return (.ignored, "\(pr.url) is open")
             }

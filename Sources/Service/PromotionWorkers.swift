@@ -21,8 +21,15 @@ public final class PromotionWorkers: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeupSink: AsyncStream<Void>.Continuation
 
-    public init(engine: PromotionEngine, metrics: ServiceMetrics, logger: Logger, idlePoll: Duration = .seconds(5)) {
+    /// How transient failures are retried.
+    let retry: RetryPolicy
+
+    public init(
+        engine: PromotionEngine, metrics: ServiceMetrics, logger: Logger, idlePoll: Duration = .seconds(5),
+        retry: RetryPolicy = RetryPolicy()
+    ) {
         self.engine = engine
+        self.retry = retry
         self.metrics = metrics
         self.logger = logger
         self.idlePoll = idlePoll
@@ -56,13 +63,29 @@ public final class PromotionWorkers: Service, Sendable {
         await lanes.drainAndWait()
     }
 
-    /// Promotions a previous process left `running` go back to the queue.
+    /// Promotions a previous process left `running` go back to the queue, except one whose run was interrupted
+    /// ``quarantineAfter`` times: it is what kills the worker (a poison pill), so it is `failed` with that reason
+    /// instead of killing the service again on every restart.
     func resumeInterrupted() async throws {
         for record in try await engine.store.promotions(in: [.running], limit: 100_000) {
+            let starts = try await engine.store.attempts(of: record.id)
+            if starts >= Self.quarantineAfter {
+                let reason = "quarantined: its run was interrupted \(starts) times (the worker crashed or was killed while running it)"
+                try await engine.store.setState(.failed, detail: reason, of: record.id, now: engine.now())
+                try await engine.store.endAttempts(of: record.id)
+                try await engine.store.audit(AuditEntry(
+                    at: engine.now(), actor: "service", action: "quarantined", model: record.request.model, promotionID: record.id,
+                    detail: reason))
+                logger.error("promotion quarantined", metadata: ["promotion": "\(record.id)", "starts": "\(starts)"])
+                continue
+            }
             try await engine.store.setState(.queued, detail: "resumed after a restart", of: record.id, now: engine.now())
             logger.info("resuming promotion interrupted by a restart", metadata: ["promotion": "\(record.id)"])
         }
     }
+
+    /// How many interrupted runs make a promotion a poison pill.
+    static let quarantineAfter = 2
 
     /// Starts a drain task for every lane with queued work that is not already being drained.
     func dispatch() async {
@@ -94,8 +117,16 @@ public final class PromotionWorkers: Service, Sendable {
             for (older, newer) in plan.superseded {
                 await supersede(older, by: newer)
             }
+            // One commit per push environment carries every model's change; then each promotion runs on its own
+            // (finding its push environments done) for its pull requests. A batch that fails leaves them to run alone.
+            var pushed: [String: Set<String>] = [:]
+            do {
+                pushed = try await engine.pushTogether(plan.runnable)
+            } catch {
+                logger.info("batch push failed; the promotions run one by one", metadata: ["error": "\(error)"])
+            }
             for record in plan.runnable {
-                await run(record)
+                await run((try? await engine.store.promotion(id: record.id)) ?? record, pushedTogether: pushed[record.id] ?? [])
                 if Task.isShuttingDownGracefully { return }
             }
         }
@@ -113,17 +144,47 @@ public final class PromotionWorkers: Service, Sendable {
         }
     }
 
-    func run(_ record: PromotionRecord) async {
+    /// Runs one promotion. A transient failure (5xx, 429, timeouts, a refused connection, a stale push) is retried
+    /// here with bounded, jittered backoff while the promotion stays queued and its proposals where they were;
+    /// when the retries are spent, or the failure is permanent, it is `failed` with the reason (sending the request
+    /// again decides it again). Its starts are counted before it runs (``resumeInterrupted()``).
+    func run(_ record: PromotionRecord, pushedTogether: Set<String> = []) async {
         var logger = logger
         logger[metadataKey: "promotion"] = "\(record.id)"
         logger[metadataKey: "model"] = "\(record.request.model)"
         logger[metadataKey: "version"] = "\(record.request.version)"
-        do {
-            let report = try await engine.run(record, created: true, options: PromotionOptions(origin: record.origin))
-            logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
-        } catch {
-            // The engine has recorded the failure on the promotion; a transport failure stays for the next event.
-            logger.warning("promotion failed", metadata: ["error": "\(error)"])
+        var current = record
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                _ = try await engine.store.beginAttempt(of: current.id)
+                var options = PromotionOptions(origin: current.origin)
+                options.pushedTogether = pushedTogether
+                let report = try await engine.run(current, created: true, options: options)
+                try? await engine.store.endAttempts(of: current.id)
+                logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
+                return
+            } catch {
+                try? await engine.store.endAttempts(of: current.id)
+                guard isTransientFailure(error), !Task.isShuttingDownGracefully else {
+                    // The engine has recorded a permanent failure on the promotion.
+                    logger.warning("promotion failed", metadata: ["error": "\(error)"])
+                    return
+                }
+                guard attempt < retry.attempts else {
+                    let reason = "gave up after \(attempt) attempts: \(error)"
+                    try? await engine.store.setState(.failed, detail: reason, of: current.id, now: engine.now())
+                    logger.error("promotion failed after its retries", metadata: ["error": "\(error)"])
+                    return
+                }
+                let delay = retry.delay(after: attempt)
+                logger.info("transient failure; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "in": "\(delay)"])
+                try? await Task.sleep(for: delay)
+                // It may have been superseded, or finished by a webhook, meanwhile.
+                guard let fresh = try? await engine.store.promotion(id: current.id), fresh.state == .queued else { return }
+                current = fresh
+            }
         }
     }
 

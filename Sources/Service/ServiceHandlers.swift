@@ -93,8 +93,15 @@ public struct ServiceHandlers: Sendable {
         do { try engine.check(release) } catch {
             throw Problem(.unprocessableContent, "not-allowed", "the event cannot be promoted here", detail: error.message)
         }
-        let (record, created) = try await store.admit(release, origin: origin, delivery: delivery, now: engine.now())
-        if created {
+        let record: PromotionRecord, created: Bool
+        do {
+            (record, created) = try await store.admit(release, origin: origin, delivery: delivery, now: engine.now())
+        } catch let conflict as AdmissionConflict {
+            throw Problem(
+                .conflict, "idempotency-key-reused", "this idempotency key was already used for a different request",
+                detail: "\(conflict); send a new key for a new request")
+        }
+        if created || record.state == .queued {
             workers.wake()
             logger.info(
                 "event accepted",

@@ -123,15 +123,36 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 );
                 """)
         }
+        // One proposal per (model, version, environment), whose state only moves forward (DESIGN.md 1a); the starts
+        // of a promotion's run are counted, so that one that keeps crashing its worker is quarantined.
+        migrator.registerMigration("v4-proposals") { db in
+            try db.execute(sql: """
+                CREATE TABLE proposal (
+                    model TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    environment TEXT NOT NULL,
+                    uri TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    commit_id TEXT,
+                    pr_number INTEGER,
+                    pr_url TEXT,
+                    promotion_id TEXT,
+                    detail TEXT,
+                    edit_notice INTEGER NOT NULL DEFAULT 0,
+                    updated_at DOUBLE PRECISION NOT NULL,
+                    PRIMARY KEY (model, version, environment)
+                );
+                CREATE INDEX proposal_by_environment ON proposal(model, environment, updated_at);
+                ALTER TABLE promotion ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 
     public func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool) {
         let json = try Self.encode(request)
         return try await write("admit \(request.model)@\(request.version)") { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
-                return (try Self.promotion(row, db), false)
-            }
+            if let found = try Self.existing(request, db, now: now) { return (found, false) }
             let id = Self.newID(now: now)
             try db.execute(
                 sql: """
@@ -158,8 +179,8 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 return (try Self.promotion(row, db), false)
             }
             let outcome: (record: PromotionRecord, created: Bool)
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE idempotency_key = ?", arguments: [request.idempotencyKey]) {
-                outcome = (try Self.promotion(row, db), false)
+            if let found = try Self.existing(request, db, now: now) {
+                outcome = (found, false)
             } else {
                 let id = Self.newID(now: now)
                 try db.execute(
@@ -176,6 +197,26 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 arguments: [delivery.id, delivery.digest, outcome.record.id, now.timeIntervalSince1970])
             return outcome
         }
+    }
+
+    /// The promotion already admitted under `request`'s idempotency key: the same request again is the same
+    /// promotion (a `failed` one is queued again, to be decided again); another request under the key is refused.
+    private static func existing(_ request: ReleaseRequest, _ db: Database, now: Date) throws -> PromotionRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM promotion WHERE idempotency_key = ?", arguments: [request.idempotencyKey])
+        else { return nil }
+        var record = try promotion(row, db)
+        guard record.request.identity == request.identity else {
+            throw AdmissionConflict(key: request.idempotencyKey, promotionID: record.id)
+        }
+        if record.state == .failed {
+            try db.execute(
+                sql: "UPDATE promotion SET state = ?, detail = ?, attempts = 0, updated_at = ? WHERE id = ?",
+                arguments: [PromotionState.queued.rawValue, "decided again: the request was sent again after it failed",
+                            now.timeIntervalSince1970, record.id])
+            record.state = .queued
+            record.detail = "decided again: the request was sent again after it failed"
+        }
+        return record
     }
 
     public func delivery(id: String) async throws -> (digest: String, promotionID: String)? {
@@ -364,6 +405,83 @@ public final class SQLiteStore: PromotionStore, Sendable {
         }
     }
 
+    public func proposal(model: String, version: String, environment: String) async throws -> Proposal? {
+        try await read("read proposal") { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM proposal WHERE model = ? AND version = ? AND environment = ?",
+                arguments: [model, version, environment]
+            ).map(Self.proposal)
+        }
+    }
+
+    public func proposals(model: String?, environment: String?) async throws -> [Proposal] {
+        try await read("read proposals") { db in
+            var conditions: [String] = []
+            var arguments = StatementArguments()
+            if let model { conditions.append("model = ?"); arguments += [model] }
+            if let environment { conditions.append("environment = ?"); arguments += [environment] }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            return try Row.fetchAll(db, sql: "SELECT * FROM proposal \(filter) ORDER BY updated_at DESC", arguments: arguments)
+                .map(Self.proposal)
+        }
+    }
+
+    public func saveProposal(_ proposal: Proposal) async throws -> Proposal {
+        try await write("save proposal \(proposal.model)@\(proposal.version)/\(proposal.environment)") { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM proposal WHERE model = ? AND version = ? AND environment = ?",
+                arguments: [proposal.model, proposal.version, proposal.environment])
+            {
+                let stored = Self.proposal(row)
+                guard stored.state.canMove(to: proposal.state) else { return stored }
+                try db.execute(
+                    sql: """
+                        UPDATE proposal SET uri = ?, state = ?, commit_id = ?, pr_number = ?, pr_url = ?, promotion_id = ?,
+                            detail = ?, edit_notice = ?, updated_at = ?
+                        WHERE model = ? AND version = ? AND environment = ?
+                        """,
+                    arguments: [proposal.uri, proposal.state.rawValue, proposal.commit ?? stored.commit,
+                                proposal.pullRequestNumber ?? stored.pullRequestNumber, proposal.pullRequestURL ?? stored.pullRequestURL,
+                                proposal.promotionID ?? stored.promotionID, proposal.detail,
+                                (proposal.editNoticePosted || stored.editNoticePosted) ? 1 : 0,
+                                proposal.updatedAt.timeIntervalSince1970, proposal.model, proposal.version, proposal.environment])
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO proposal (model, version, environment, uri, state, commit_id, pr_number, pr_url, promotion_id,
+                            detail, edit_notice, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [proposal.model, proposal.version, proposal.environment, proposal.uri, proposal.state.rawValue,
+                                proposal.commit, proposal.pullRequestNumber, proposal.pullRequestURL, proposal.promotionID,
+                                proposal.detail, proposal.editNoticePosted ? 1 : 0, proposal.updatedAt.timeIntervalSince1970])
+            }
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM proposal WHERE model = ? AND version = ? AND environment = ?",
+                arguments: [proposal.model, proposal.version, proposal.environment])
+            return row.map(Self.proposal) ?? proposal
+        }
+    }
+
+    public func beginAttempt(of id: String) async throws -> Int {
+        try await write("count a start of \(id)") { db in
+            try db.execute(sql: "UPDATE promotion SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+            return try Int.fetchOne(db, sql: "SELECT attempts FROM promotion WHERE id = ?", arguments: [id]) ?? 0
+        }
+    }
+
+    public func endAttempts(of id: String) async throws {
+        try await write("reset the starts of \(id)") { db in
+            try db.execute(sql: "UPDATE promotion SET attempts = 0 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func attempts(of id: String) async throws -> Int {
+        try await read("read the starts of \(id)") { db in
+            try Int.fetchOne(db, sql: "SELECT attempts FROM promotion WHERE id = ?", arguments: [id]) ?? 0
+        }
+    }
+
     public func lastReconciliation() async throws -> Date? {
         try await read("read last reconciliation") { db in
             try Double.fetchOne(db, sql: "SELECT MAX(at) FROM reconciliation").map { Date(timeIntervalSince1970: $0) }
@@ -386,6 +504,14 @@ public final class SQLiteStore: PromotionStore, Sendable {
             id: id, request: request, origin: row["origin"], state: PromotionState(rawValue: row["state"]) ?? .failed,
             detail: row["detail"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), steps: steps)
+    }
+
+    private static func proposal(_ row: Row) -> Proposal {
+        Proposal(
+            model: row["model"], version: row["version"], environment: row["environment"], uri: row["uri"],
+            state: ProposalState(rawValue: row["state"]) ?? .failed, commit: row["commit_id"], pullRequestNumber: row["pr_number"],
+            pullRequestURL: row["pr_url"], promotionID: row["promotion_id"], detail: row["detail"],
+            editNoticePosted: (row["edit_notice"] as Int) != 0, updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
     }
 
     private static func ledgerEntry(_ row: Row) throws -> LedgerEntry {
@@ -419,7 +545,9 @@ public final class SQLiteStore: PromotionStore, Sendable {
     }
 
     private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await writer.write(body) } catch let error as StoreError { throw error } catch {
+        do { return try await writer.write(body) } catch let error as StoreError { throw error } catch let error as AdmissionConflict {
+            throw error
+        } catch {
             throw StoreError(operation: operation, underlying: error)
         }
     }

@@ -221,13 +221,14 @@ import TestSupport
         #expect(w.repo.file("environments/staging/jukebox.yaml", on: "main")?.contains("1.4.2") == true)
     }
 
-    @Test func forgeFailureLeavesTheStagingPushAndFailsThePromotion() async throws {
+    /// Contract change (DESIGN.md 1a): a transient failure (a 502) leaves the promotion queued for a retry, not failed.
+    @Test func transientForgeFailureLeavesTheStagingPushAndQueuesARetry() async throws {
         let w = try world()
         w.forge.failures["create"] = [ForgeFailure(kind: .server, request: "POST /repos/acme/gitops/pulls", status: 502, message: "Bad Gateway")]
         await #expect(throws: PromotionError.self) { try await w.engine.release(try request("1.4.2")) }
-        let failed = try #require(try await w.store.promotions(model: "jukebox", limit: 1).first)
-        #expect(failed.state == .failed)
-        #expect(failed.detail?.contains("502") == true)
+        let waiting = try #require(try await w.store.promotions(model: "jukebox", limit: 1).first)
+        #expect(waiting.state == .queued)
+        #expect(waiting.detail?.contains("502") == true)
         // Re-running the same promotion finishes it: staging is not pushed again, one PR is opened.
         let pushes = w.repo.pushes
         let retried = try await w.engine.release(try request("1.4.2"))
@@ -255,6 +256,45 @@ import TestSupport
     }
 
     let productionPath = "environments/production/jukebox.yaml"
+
+    @Test func aPermanentForgeFailureFailsThePromotion() async throws {
+        let w = try world()
+        w.forge.failures["create"] = [ForgeFailure(kind: .forbidden, request: "POST /repos/acme/gitops/pulls", status: 403, message: "Forbidden")]
+        await #expect(throws: PromotionError.self) { try await w.engine.release(try request("1.4.2")) }
+        let failed = try #require(try await w.store.promotions(model: "jukebox", limit: 1).first)
+        #expect(failed.state == .failed && failed.detail?.contains("403") == true)
+    }
+
+    @Test func severalModelsForOnePushEnvironmentAreOneCommit() async throws {
+        let radio = Self.staging.replacingOccurrences(of: "jukebox", with: "radio")
+        let w = try world(extraFiles: [
+            "environments/staging/radio.yaml": radio,
+            "environments/production/radio.yaml": radio.replacingOccurrences(of: "staging", with: "production"),
+        ])
+        var records: [PromotionRecord] = []
+        for (model, version) in [("jukebox", "1.4.2"), ("radio", "2.0.0")] {
+            records.append(try await w.store.admit(try request(version, model: model), origin: "api", now: Date()).record)
+        }
+        let before = w.repo.pushes
+        let pushed = try await w.engine.pushTogether(records)
+        #expect(pushed == Dictionary(uniqueKeysWithValues: records.map { ($0.id, Set(["staging"])) }))
+        #expect(w.repo.pushes == before + 1)
+        let tip = try #require(w.repo.tip("main"))
+        let message = try #require(w.repo.commit(tip)).message
+        #expect(Provenance.parse(commitMessage: message).map(\.model).sorted() == ["jukebox", "radio"])
+        #expect(message.hasPrefix("Promote 2 models to staging"))
+        // Each promotion then runs for its pull request and finds staging done: nothing is pushed again to main.
+        for record in records {
+            let fresh = try #require(try await w.store.promotion(id: record.id))
+            var options = PromotionOptions(origin: "api")
+            options.pushedTogether = pushed[record.id] ?? []
+            let report = try await w.engine.run(fresh, created: false, options: options)
+            #expect(report.record.state == .awaitingReview)
+            #expect(report.record.steps.map(\.action) == [.pushed, .pullRequestOpened])
+        }
+        #expect(w.repo.tip("main") == tip)
+        #expect(w.forge.pullRequests.count == 2)
+    }
 
     @Test func uriOutsideAllowedPrefixIsRefused() async throws {
         let w = try world()

@@ -108,18 +108,17 @@ import TestSupport
         #expect(findings.first?.detail == "no template to re-create it from")
     }
 
-    @Test func closedPullRequestIsReopened() async throws {
+    /// Contract change (issue 13, DESIGN.md 1a): a closed pull request is a person's rejection, never re-opened.
+    @Test func closedPullRequestIsRejectedAndNeverReopened() async throws {
         let w = try world()
         try await release(w, "1.4.2")
         try await w.forge.close(number: 1, comment: nil)
-        let findings: [DriftFinding]
-        do { findings = try await Reconciler(engine: w.engine).run() } catch {
-            Issue.record("reconcile failed: \(error)")
-            return
+        for _ in 0..<2 {
+            #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-closed:reported"])
+            #expect(w.forge.pullRequests.filter { $0.state == .open }.isEmpty)
         }
-        #expect(kinds(findings) == ["production:pr-closed:repaired"])
-        #expect(w.forge.pullRequests.filter { $0.state == .open }.count == 1)
-        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+        let proposal = try await w.store.proposal(model: "jukebox", version: "1.4.2", environment: "production")
+        #expect(proposal?.state == .rejected)
     }
 
     @Test func closedPullRequestIsOnlyReportedUnderReport() async throws {
@@ -161,14 +160,19 @@ import TestSupport
         #expect(try await Reconciler(engine: w.engine).run().isEmpty)
     }
 
-    @Test func editedPullRequestBranchIsOutdated() async throws {
+    /// Contract change (issue 13): a commit on the bot's branch that Promote did not write is the reviewer's:
+    /// `pr-edited`, reported with one comment, the branch left alone (not `pr-outdated`, not rebuilt).
+    @Test func editedPullRequestBranchIsTheReviewers() async throws {
         let w = try world()
         try await release(w, "1.4.2")
         let tampered = try #require(w.repo.file(productionPath, on: "promote/production/jukebox")).replacingOccurrences(of: "1.4.2", with: "6.6.6")
-        w.repo.commitDirectly(branch: "promote/production/jukebox", files: [productionPath: tampered], message: "someone pushed to the bot branch")
-        #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-outdated:repaired"])
-        #expect(w.repo.file(productionPath, on: "promote/production/jukebox")?.contains("1.4.2") == true)
-        #expect(try await Reconciler(engine: w.engine).run().isEmpty)
+        let theirs = w.repo.commitDirectly(
+            branch: "promote/production/jukebox", files: [productionPath: tampered], message: "someone pushed to the bot branch")
+        for _ in 0..<2 {
+            #expect(kinds(try await Reconciler(engine: w.engine).run()) == ["production:pr-edited:reported"])
+        }
+        #expect(w.repo.tip("promote/production/jukebox") == theirs)
+        #expect(w.forge.comments[1]?.count == 1)
     }
 
     @Test func specDeletedUnderAnOpenPullRequestIsReportedNotFatal() async throws {

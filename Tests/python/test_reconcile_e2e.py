@@ -110,13 +110,6 @@ def spec_recreated(w, drifted):
     assert "Promote-Version: 1.4.2" in w.git("log", "-1", "--format=%B", "main")
 
 
-def pull_request_reopened(w, drifted):
-    mine = [p for p in w.open_pulls() if p["head"] == BOT]
-    assert len(mine) == 1 and mine[0]["number"] != 1 and "1.4.2" in mine[0]["title"]
-    assert [p["state"] for p in w.pulls() if p["number"] == 1] == ["closed"]
-    assert "gs://models/jukebox/1.4.2" in w.show(BOT, PRODUCTION_PATH)
-
-
 def bot_branch_restored(w, drifted):
     assert "gs://models/jukebox/1.4.2" in w.show(BOT, PRODUCTION_PATH)
     mine = [p for p in w.open_pulls() if p["head"] == BOT]
@@ -161,9 +154,10 @@ SCENARIOS = [
           spec_recreated, config=TEMPLATE),
     Drift("spec-missing", "staging", delete_spec, "1.4.2", f"no spec at {STAGING_PATH}", (), None,
           name="spec-missing-without-template"),
-    Drift("pr-closed", "production", close_pull_request, "1.4.2", "closed http", ("repair", "enforce"),
-          pull_request_reopened),
-    Drift("pr-outdated", "production", push_to_bot_branch, "1.4.2", "gs://models/jukebox/6.6.6", ("repair", "enforce"),
+    # A closed PR is a person's rejection: reported under every policy, never re-opened (issue 13, DESIGN.md 4).
+    Drift("pr-closed", "production", close_pull_request, "1.4.2", "closed http", (), None),
+    # A person's commit on the bot's branch is theirs: pr-edited, rebuilt only under enforce (issue 13).
+    Drift("pr-edited", "production", push_to_bot_branch, "1.4.2", "gs://models/jukebox/6.6.6", ("enforce",),
           bot_branch_restored),
     Drift("pr-behind-base", "production", change_spec_on_main, "1.4.2", f"{PRODUCTION_PATH} changed on main",
           ("repair", "enforce"), bot_branch_rebuilt),
@@ -297,11 +291,11 @@ def test_a_model_that_cannot_be_checked_is_an_error_and_the_others_are_still_rec
         r = w.promote("reconcile", "--json", check=False)
         assert r.returncode == 1, r.stderr
         out = json.loads(r.stdout)
-        assert [(f["environment"], f["kind"], f["action"]) for f in out["findings"]] == [("production", "pr-closed", "repaired")]
+        assert [(f["environment"], f["kind"], f["action"]) for f in out["findings"]] == [("production", "pr-closed", "reported")]
         [error] = out["errors"]
         assert (error["model"], error["environment"]) == ("jukebox", "staging") and error["message"]
         assert "error: could not reconcile jukebox in staging:" in r.stderr
-        pull_request_reopened(w, None)
+        assert w.open_pulls() == [], "a closed (rejected) pull request is never re-opened"
         audited = w.state("SELECT model, environment FROM audit WHERE actor = 'reconciler' AND action = 'failed'")
         assert audited == [("jukebox", "staging")]
         text = w.promote("reconcile", check=False)

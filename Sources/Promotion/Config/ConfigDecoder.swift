@@ -184,30 +184,41 @@ public enum ConfigDecoder {
         let drift = r.choice("drift", EnvironmentSettings.DriftPolicy.self) ?? .report
         let repo = decodeRepository(&r, key: "repository", inherited: repository, required: false) ?? repository
         let envForge = decodeForge(&r, key: "forge", inherited: forge) ?? forge
-        var gates: [MetricGate] = []
-        if var g = r.mapping("gates") {
-            for entry in g.entries {
-                _ = g.node(entry.key)
-                guard case .scalar(let expression, _) = entry.value.value else {
-                    g.report(entry.key, "must be an expression such as \">= production - 0.01\"")
-                    continue
-                }
-                do {
-                    gates.append(try MetricGate(metric: entry.key, expression: expression))
-                } catch {
-                    g.report(entry.key, error.reason + " (e.g. \">= production - 0.01\" or \"<= 250\")")
-                }
-            }
-            g.finish()
-        }
+        let gates = decodeGates(&r).compactMap(\.gate)
         return EnvironmentSettings(
             name: name, path: path, mode: mode, drift: drift, repository: repo, forge: envForge,
             labels: r.stringList("labels") ?? [], reviewers: r.stringList("reviewers") ?? [], gates: gates,
             draft: r.bool("draft") ?? false, autoMerge: r.bool("autoMerge") ?? false)
     }
 
+    /// A `gates:` mapping: metric -> expression, or `none` (no gate on that metric: a model switches off its
+    /// environment's gate).
+    static func decodeGates(_ r: inout ConfigReader) -> [(metric: String, gate: MetricGate?)] {
+        var gates: [(metric: String, gate: MetricGate?)] = []
+        guard var g = r.mapping("gates") else { return gates }
+        for entry in g.entries {
+            _ = g.node(entry.key)
+            guard case .scalar(let expression, _) = entry.value.value else {
+                g.report(entry.key, "must be an expression such as \">= production - 0.01\", or none")
+                continue
+            }
+            if expression.trimmingCharacters(in: .whitespaces) == "none" {
+                gates.append((entry.key, nil))
+                continue
+            }
+            do {
+                gates.append((entry.key, try MetricGate(metric: entry.key, expression: expression)))
+            } catch {
+                g.report(entry.key, error.reason + " (e.g. \">= production - 0.01\" or \"<= 250\", or none)")
+            }
+        }
+        g.finish()
+        return gates
+    }
+
     static func decodeModel(_ r: inout ConfigReader) -> ModelSettings {
         var model = ModelSettings()
+        model.gates = decodeGates(&r)
         model.field = r.string("field")
         model.allowedURIs = r.stringList("allowedUris") ?? []
         model.path = r.string("path")

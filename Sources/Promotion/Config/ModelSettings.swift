@@ -10,6 +10,8 @@ public struct ModelSettings: Sendable, Hashable {
     public var set: [(path: String, template: String)]
     /// The template under `templates/` used to onboard the model where it has no spec yet.
     public var template: String?
+    /// Gates that override the environment's, per metric; a nil gate (`none`) switches that metric's gate off.
+    public var gates: [(metric: String, gate: MetricGate?)] = []
 
     public init(
         field: String? = nil, allowedURIs: [String] = [], path: String? = nil, set: [(path: String, template: String)] = [],
@@ -25,6 +27,7 @@ public struct ModelSettings: Sendable, Hashable {
     public static func == (a: ModelSettings, b: ModelSettings) -> Bool {
         a.field == b.field && a.allowedURIs == b.allowedURIs && a.path == b.path && a.template == b.template
             && a.set.map(\.path) == b.set.map(\.path) && a.set.map(\.template) == b.set.map(\.template)
+            && a.gates.map(\.metric) == b.gates.map(\.metric) && a.gates.map(\.gate) == b.gates.map(\.gate)
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -29,6 +29,16 @@ public struct PromoteConfig: Sendable, Hashable {
     /// The per-model settings (empty when the model is not declared).
     public func model(_ name: String) -> ModelSettings { models[name] ?? ModelSettings() }
 
+    /// The gates that apply to `model` in `environment`: the environment's, each overridden by the model's gate on
+    /// the same metric (a model's `none` removes it), plus the model's gates on other metrics. Every environment
+    /// mode is gated: a failing gate blocks a push as it blocks a pull request.
+    public func gates(model: String, environment: EnvironmentSettings) -> [MetricGate] {
+        let own = self.model(model).gates
+        var gates = environment.gates.filter { gate in !own.contains { $0.metric == gate.metric } }
+        gates += own.compactMap(\.gate)
+        return gates
+    }
+
     /// The environments a release goes to when it names none: every `push` environment in order, then the first
     /// `pull-request` environment after the last of them.
     public var defaultPath: [EnvironmentSettings] {

@@ -1,4 +1,5 @@
 public import Foundation
+internal import Synchronization
 
 /// Rolls a model version out through the environments: edits each spec, pushes `push` environments, and opens or
 /// updates the one pull request per model for the next `pull-request` environment. Every step is idempotent: run
@@ -69,6 +70,14 @@ public struct PromotionEngine: Sendable {
         var run = Run(engine: self, record: record, options: options)
         do {
             try await run.execute()
+        } catch where !options.dryRun && isTransientFailure(error) {
+            // Nothing permanent happened: the proposals stay where they were; the promotion waits for a retry.
+            let message = String(describing: error)
+            try? await store.setState(.queued, detail: "will retry: \(message)", of: record.id, now: now())
+            try? await store.audit(AuditEntry(
+                at: now(), actor: options.origin, action: "retry", model: record.request.model,
+                environment: (error as? PromotionError)?.environment, promotionID: record.id, detail: message))
+            throw error
         } catch {
             if !options.dryRun {
                 let message = String(describing: error)
@@ -95,7 +104,8 @@ struct Run {
     var record: PromotionRecord
     let options: PromotionOptions
     var previews: [PromotionReport.Preview] = []
-    private var fetched: Set<String> = []
+    /// The repositories this run has fetched (once each).
+    var fetched: Set<String> = []
 
     init(engine: PromotionEngine, record: PromotionRecord, options: PromotionOptions) {
         self.engine = engine
@@ -112,15 +122,10 @@ struct Run {
         var awaitingReview = false
         var superseded: String?
         for env in targets {
-            switch env.mode {
-            case .push:
-                try await push(env)
-            case .pullRequest:
-                switch try await pullRequest(env) {
-                case .open: awaitingReview = true
-                case .merged: break
-                case .supersededBy(let newer): superseded = newer
-                }
+            switch try await promote(env) {
+            case .open: awaitingReview = true
+            case .live: break
+            case .supersededBy(let newer): superseded = newer
             }
         }
         guard !options.dryRun else { return }
@@ -128,23 +133,250 @@ struct Run {
         try await store.setState(state, detail: superseded.map { "a pull request for \($0) is already open" }, of: record.id, now: engine.now())
     }
 
-    // MARK: - Push environments
+    // MARK: - Observe → decide → act, one environment at a time
 
-    mutating func push(_ env: EnvironmentSettings) async throws {
+    /// How one environment's part ended.
+    enum Outcome { case live, open, supersededBy(String) }
+
+    /// What was read of one environment, once: the facts of the decision and what its actions need.
+    struct Observed {
+        var env: EnvironmentSettings
+        var repo: any GitOpsRepository
+        var forge: (any ForgeClient)?
+        var live: LedgerEntry?
+        var gateResults: [GateResult]
+        var base: any RepositorySnapshot
+        /// The change on the base tip (nil: the environment's branch already holds the version).
+        var plan: SpecPlan?
+        var pullRequest: PullRequest?
+        /// Where the version already runs before this environment (the PR body says since when).
+        var staged: ReviewContext.Staged?
+        var facts: ProposalFacts
+    }
+
+    /// One environment: observe, decide, act.
+    mutating func promote(_ env: EnvironmentSettings) async throws -> Outcome {
+        let observed = try await observe(env)
+        return try await act(ProposalDecision.decide(observed.facts), observed)
+    }
+
+    /// Gathers the facts of this model in `env` once: the ledger, the gates, the spec at the base tip, and for a
+    /// pull-request environment the open pull request, its metadata and the bot's branch.
+    mutating func observe(_ env: EnvironmentSettings) async throws -> Observed {
         let repo = try await fetchedRepository(env.repository)
-        let live = try await liveEntry(env)
-        try checkOrder(env, live: live)
-        let branch = env.repository.branch
-        if options.dryRun {
-            let plan = try await plan(in: repo, branch: branch, env: env)
-            let message = try plan.map { try context(env, plan: $0, live: live).commitMessage() }
-            previews.append(.init(environment: env.name, plan: plan, commitMessage: message))
-            return
+        var forge: (any ForgeClient)?
+        if env.mode == .pullRequest {
+            let client: any ForgeClient
+            do { client = try engine.forge(env) } catch {
+                throw PromotionError(.notAllowed, environment: env.name, "\(error)")
+            }
+            if !options.dryRun { try await catchUpOnMerge(env, forge: client) }
+            forge = client
         }
+        let live = try await liveEntry(env)
+        let gateResults = engine.config.gates(model: request.model, environment: env)
+            .map { $0.evaluate(candidate: request.metrics, production: live?.metrics) }
+        let branch = env.repository.branch
+        guard let base = try await repo.snapshot(of: branch) else {
+            throw PromotionError(.transport, environment: env.name, "branch '\(branch)' does not exist in \(redactUserInfo(env.repository.url))")
+        }
+        let plan = try SpecPlanner.plan(snapshot: base, config: engine.config, environment: env, request: request)
+        let stored = try await store.proposals(model: request.model, environment: env.name)
+        var facts = ProposalFacts(
+            version: request.version, mode: env.mode, drift: env.drift, intent: intent, force: options.force,
+            liveVersion: live?.version, failingGates: gateResults.filter(\.blocks).map(\.detail), branchHoldsWanted: plan == nil,
+            proposal: stored.first { $0.version == request.version }?.state, labelsMissing: !env.labels.isEmpty,
+            autoMerge: env.autoMerge)
+        var observed = Observed(env: env, repo: repo, forge: forge, live: live, gateResults: gateResults, base: base, plan: plan, facts: facts)
+        guard env.mode == .pullRequest, plan != nil, let forge else { return observed }
+
+        let bot = env.botBranch(for: request.model)
+        let pr = try await Self.forgeCall(env) { try await forge.findOpenPullRequest(head: bot, base: branch) }
+        if let pr {
+            let metadata = ReviewContext.metadata(inBody: pr.body)
+            facts.pullRequest = .init(version: metadata?["version"], uriMatches: metadata?["uri"] == request.uri)
+            facts.labelsMissing = !Set(env.labels).isSubset(of: pr.labels)
+            facts.editNoticePosted = stored.contains { $0.pullRequestNumber == pr.number && $0.editNoticePosted }
+        }
+        if let botSnapshot = try await repo.snapshot(of: bot) {
+            var holds = false
+            do { holds = try SpecPlanner.plan(snapshot: botSnapshot, config: engine.config, environment: env, request: request) == nil } catch {
+                holds = false  // A spec the bot's branch broke or lost: it is rebuilt (or left to its editor).
+            }
+            facts.botBranch = holds ? .holdsWanted : .holdsOther
+            let tip = try await repo.history(of: bot, touching: nil, limit: 1).first
+            facts.botBranchEdited = tip.map { !Self.isPromoteCommit($0, model: request.model, environment: env.name) } ?? false
+        }
+        observed.pullRequest = pr
+        observed.staged = try await stagedEntry(before: env)
+        observed.facts = facts
+        return observed
+    }
+
+    /// True when Promote wrote `commit` for `model` in `environment` (its provenance trailers say so).
+    static func isPromoteCommit(_ commit: CommitInfo, model: String, environment: String) -> Bool {
+        Provenance.parse(commitMessage: commit.message).contains { $0.model == model && $0.environment == environment }
+    }
+
+    /// What the request wants of an environment: a forward promotion, a person's rollback, or a repair.
+    var intent: ProposalFacts.Intent {
+        guard options.isRollback else { return .promote }
+        return options.origin == "reconcile" ? .restore : .rollBack
+    }
+
+    /// Performs the decided actions in order, recording each outcome before the next.
+    mutating func act(_ actions: [ProposalAction], _ o: Observed) async throws -> Outcome {
+        let env = o.env
+        if options.dryRun { return try preview(actions, o) }
+        var outcome = Outcome.live
+        var head: String?
+        var pullRequest = o.pullRequest
+        var prAction = PromotionStep.Action.pullRequestUnchanged
+        for action in actions {
+            switch action {
+            case .refuse(let kind, let reason):
+                throw refusal(kind, reason, env)
+            case .holdForPerson(let reason):
+                throw PromotionError(.heldForPerson, environment: env.name, "\(pullRequest?.url ?? env.botBranch(for: request.model)): \(reason)")
+            case .yieldToNewer(let newer):
+                try await store.appendStep(PromotionStep(
+                    environment: env.name, action: .unchanged, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
+                    detail: "pull request already proposes newer \(newer)", at: engine.now()), to: record.id)
+                try await saveProposal(env, .superseded, detail: "a pull request for \(newer) is already open")
+                outcome = .supersededBy(newer)
+            case .recordLive:
+                try await recordLive(o, commit: head)
+            case .pushCommit:
+                head = try await pushCommit(o)
+            case .buildBotBranch:
+                head = try await buildBotBranch(o)
+                prAction = .pullRequestUpdated
+            case .openPullRequest:
+                guard let forge = o.forge else { continue }
+                let text = try review(o)
+                let opened = try await Self.forgeCall(env) {
+                    try await forge.createPullRequest(NewPullRequest(
+                        title: text.title, body: text.body, head: env.botBranch(for: request.model), base: env.repository.branch, draft: env.draft))
+                }
+                pullRequest = opened
+                prAction = .pullRequestOpened
+                try await saveProposal(env, .pullRequestOpen, commit: head, pullRequest: opened)
+                if !env.reviewers.isEmpty {
+                    try await Self.forgeCall(env) { try await forge.requestReviewers(env.reviewers, on: opened.number) }
+                }
+            case .addLabels:
+                guard let number = pullRequest?.number, let forge = o.forge else { continue }
+                try await Self.forgeCall(env) { try await forge.addLabels(env.labels, to: number) }
+            case .updatePullRequest:
+                guard let existing = pullRequest, let forge = o.forge else { continue }
+                let text = try review(o)
+                if existing.title != text.title || existing.body != text.body {
+                    pullRequest = try await Self.forgeCall(env) {
+                        try await forge.updatePullRequest(number: existing.number, title: text.title, body: text.body)
+                    }
+                }
+                prAction = .pullRequestUpdated
+            case .noticeEdit:
+                guard let pr = pullRequest, let forge = o.forge else { continue }
+                try await Self.forgeCall(env) {
+                    try await forge.comment(ProposalAction.editNotice(branch: env.botBranch(for: request.model)), on: pr.number)
+                }
+                let version = ReviewContext.metadata(inBody: pr.body)?["version"] ?? request.version
+                try await store.saveProposal(Proposal(
+                    model: request.model, version: version, environment: env.name, uri: request.uri, state: .pullRequestOpen,
+                    pullRequestNumber: pr.number, pullRequestURL: pr.url, detail: "pr-edited: a person's commit is left alone",
+                    editNoticePosted: true, updatedAt: engine.now()))
+            case .recordProposed:
+                guard let pr = pullRequest else { continue }
+                outcome = .open
+                try await recordProposed(o, pullRequest: pr, head: head ?? pr.headSHA, action: prAction)
+            case .merge:
+                guard let pr = pullRequest, let forge = o.forge else { continue }
+                do {
+                    let merged = try await forge.merge(number: pr.number, method: .merge)
+                    try await recordInLedger(env, .live, commit: merged.mergeCommitSHA, pullRequest: pr)
+                    try await saveProposal(env, .verified, commit: merged.mergeCommitSHA, pullRequest: pr)
+                    try? await forge.deleteBranch(env.botBranch(for: request.model))
+                    outcome = .live
+                } catch {
+                    // Auto-merge is best effort: the PR stays open for a person (branch protection, required checks ...).
+                    try await store.audit(AuditEntry(
+                        at: engine.now(), actor: options.origin, action: "auto-merge-failed", model: request.model,
+                        environment: env.name, promotionID: record.id, detail: "\(error)"))
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// A dry run: what the decision would write, written nowhere.
+    mutating func preview(_ actions: [ProposalAction], _ o: Observed) throws -> Outcome {
+        for action in actions {
+            if case .refuse(let kind, let reason) = action { throw refusal(kind, reason, o.env) }
+            if case .holdForPerson(let reason) = action { throw PromotionError(.heldForPerson, environment: o.env.name, reason) }
+        }
+        guard let plan = o.plan else {
+            previews.append(.init(environment: o.env.name, plan: nil))
+            return .live
+        }
+        let template = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: o.base) ?? DefaultTemplates.commitMessage
+        let message = try context(o.env, plan: plan, live: o.live).commitMessage(template: template)
+        guard o.env.mode == .pullRequest else {
+            previews.append(.init(environment: o.env.name, plan: plan, commitMessage: message))
+            return .live
+        }
+        let text = try review(o)
+        previews.append(.init(environment: o.env.name, plan: plan, pullRequestTitle: text.title, pullRequestBody: text.body, commitMessage: message))
+        return .open
+    }
+
+    /// The error a refusal throws, with what to do about it.
+    func refusal(_ kind: PromotionError.Kind, _ reason: String, _ env: EnvironmentSettings) -> PromotionError {
+        switch kind {
+        case .olderVersion:
+            return PromotionError(
+                kind, environment: env.name,
+                "\(request.model) \(reason); to go back, run: promote rollback \(request.model) --env \(env.name) --to \(request.version)")
+        case .gateFailed:
+            let what = env.mode == .push ? "push" : "open the pull request"
+            return PromotionError(kind, environment: env.name, "\(reason) (use --force to \(what) anyway)")
+        default:
+            return PromotionError(kind, environment: env.name, reason)
+        }
+    }
+
+    /// The environment's branch holds the version: an `unchanged` step (unless this run pushed it), the ledger and
+    /// the proposal say live.
+    mutating func recordLive(_ o: Observed, commit pushed: String?) async throws {
+        let env = o.env
+        let commit = pushed ?? o.base.commit
+        let batched = options.pushedTogether.contains(env.name)
+        if pushed == nil, !batched {
+            previews.append(.init(environment: env.name, plan: nil))
+            try await store.appendStep(PromotionStep(
+                environment: env.name, action: .unchanged, commit: commit, detail: "\(env.repository.branch) already runs \(request.version)",
+                at: engine.now()), to: record.id)
+        }
+        if o.live?.version != request.version || o.live?.uri != request.uri {
+            try await recordInLedger(env, .live, commit: commit)
+        }
+        // No `verify` checks exist yet: a live version is verified at once (DESIGN.md 1a).
+        try await saveProposal(env, .verified, commit: commit)
+        if pushed == nil, !batched {
+            try await store.audit(AuditEntry(
+                at: engine.now(), actor: options.origin, action: PromotionStep.Action.unchanged.rawValue, model: request.model,
+                environment: env.name, promotionID: record.id, detail: "\(env.repository.branch) already runs \(request.version)"))
+        }
+    }
+
+    /// Commits the change on the environment's branch and pushes it (fast-forward only; a stale push is re-planned
+    /// on the new tip by the repository).
+    mutating func pushCommit(_ o: Observed) async throws -> String {
+        let env = o.env, branch = env.repository.branch
         let box = PlanBox()
-        let engine = self.engine, request = self.request, promotionID = record.id, isRollback = options.isRollback
+        let engine = self.engine, request = self.request, promotionID = record.id, isRollback = options.isRollback, live = o.live
         let outcome = try await Self.updating(branch, in: env) {
-            try await repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
+            try await o.repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
                 guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
                     return nil
                 }
@@ -170,161 +402,98 @@ struct Run {
             step = PromotionStep(environment: env.name, action: .pushed, commit: id, detail: "pushed to \(branch)\(retried)", at: engine.now())
         }
         try await store.appendStep(step, to: record.id)
-        if live?.version != request.version || live?.uri != request.uri {
-            try await recordInLedger(env, .live, commit: commit)
-        }
+        try await saveProposal(env, .pushed, commit: commit)
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: step.action.rawValue, model: request.model, environment: env.name,
             promotionID: record.id, detail: step.detail ?? ""))
+        return commit
     }
 
-    // MARK: - Pull-request environments
-
-    enum PullRequestOutcome { case open, merged, supersededBy(String) }
-
-    mutating func pullRequest(_ env: EnvironmentSettings) async throws -> PullRequestOutcome {
-        let repo = try await fetchedRepository(env.repository)
-        let forge: any ForgeClient
-        do { forge = try engine.forge(env) } catch {
-            throw PromotionError(.notAllowed, environment: env.name, "\(error)")
-        }
-        if !options.dryRun { try await catchUpOnMerge(env, forge: forge) }
-        let live = try await liveEntry(env)
-        try checkOrder(env, live: live)
-        let base = env.repository.branch
-        let bot = env.botBranch(for: request.model)
-
-        // Gates, against the metrics of the version the environment runs now.
-        let gateResults = env.gates.map { $0.evaluate(candidate: request.metrics, production: live?.metrics) }
-        let failed = gateResults.filter(\.blocks)
-        if !failed.isEmpty, !options.force {
-            throw PromotionError(
-                .gateFailed, environment: env.name,
-                "blocked by gate(s): " + failed.map(\.detail).joined(separator: "; ") + " (use --force to open the pull request anyway)")
-        }
-
-        guard let baseSnapshot = try await repo.snapshot(of: base) else {
-            throw PromotionError(.transport, environment: env.name, "branch '\(base)' does not exist in \(redactUserInfo(env.repository.url))")
-        }
-        guard let plan = try SpecPlanner.plan(snapshot: baseSnapshot, config: engine.config, environment: env, request: request) else {
-            // The environment's branch already holds this version (merged earlier, or edited by hand).
-            try await store.appendStep(PromotionStep(
-                environment: env.name, action: .unchanged, commit: baseSnapshot.commit, detail: "\(base) already runs \(request.version)",
-                at: engine.now()), to: record.id)
-            if live?.version != request.version {
-                try await recordInLedger(env, .live, commit: baseSnapshot.commit)
+    /// (Re)builds the bot's branch on the base tip with the change (force with lease: the bot owns it).
+    func buildBotBranch(_ o: Observed) async throws -> String {
+        let env = o.env, bot = env.botBranch(for: request.model), base = env.repository.branch
+        let engine = self.engine, request = self.request
+        let messageTemplate = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: o.base) ?? DefaultTemplates.commitMessage
+        let message = try review(o).context.commitMessage(template: messageTemplate)
+        let planned = (tip: o.base.commit, plan: o.plan)
+        let outcome = try await Self.updating(bot, in: env) {
+            try await o.repo.update(branch: bot, base: base, policy: .forceWithLease) { snapshot in
+                // The base has usually not moved since it was planned: no second parse and edit then.
+                let current = snapshot.commit == planned.tip
+                    ? planned.plan : try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request)
+                guard let current else { return nil }
+                return CommitRequest(message: message, changes: [current.path: current.new], author: engine.config.author)
             }
-            previews.append(.init(environment: env.name, plan: nil))
-            return .merged
         }
-
-        let existing = try await forge.findOpenPullRequest(head: bot, base: base)
-        let proposed = existing.flatMap { ReviewContext.metadata(inBody: $0.body)?["version"] }
-        if let proposed, proposed != request.version, VersionOrder.isOlder(request.version, than: proposed), !options.isRollback {
-            // A newer version is already up for review: an old event arriving late must not regress it.
-            try await store.appendStep(PromotionStep(
-                environment: env.name, action: .unchanged, pullRequestNumber: existing?.number, pullRequestURL: existing?.url,
-                detail: "pull request already proposes newer \(proposed)", at: engine.now()), to: record.id)
-            return .supersededBy(proposed)
+        switch outcome {
+        case .unchanged(let tip): return tip
+        case .pushed(let id, _, _): return id
         }
+    }
 
-        var review = context(env, plan: plan, live: live)
-        review.gateResults = gateResults
-        review.gatesOverridden = !failed.isEmpty
-        if let proposed, proposed != request.version {
-            // The same pull request is updated: it proposed the older version until now.
+    /// The pull request's title and body for this version (and the context they were rendered from).
+    func review(_ o: Observed) throws -> (title: String, body: String, context: ReviewContext) {
+        guard let plan = o.plan else { throw PromotionError(.specRefused, environment: o.env.name, "nothing to propose") }
+        var review = context(o.env, plan: plan, live: o.live)
+        review.gateResults = o.gateResults
+        review.gatesOverridden = o.gateResults.contains(where: \.blocks)
+        if let proposed = o.facts.pullRequest?.version, proposed != request.version {
+            // The same pull request is updated: it proposed another version until now.
             review.superseded = [.init(version: proposed, url: nil)]
         }
-        if let staged = try await stagedEntry(before: env) {
-            review.staged = .init(environment: staged.environment, version: staged.version, since: Self.day(staged.recordedAt))
-        }
+        review.staged = o.staged
         let title = try review.pullRequestTitle(
-            template: try SpecPlanner.template(DefaultTemplates.pullRequestTitleFile, in: baseSnapshot) ?? DefaultTemplates.pullRequestTitle)
+            template: try SpecPlanner.template(DefaultTemplates.pullRequestTitleFile, in: o.base) ?? DefaultTemplates.pullRequestTitle)
         let body = try review.pullRequestBody(
-            template: try SpecPlanner.template(DefaultTemplates.pullRequestBodyFile, in: baseSnapshot) ?? DefaultTemplates.pullRequestBody)
-        let messageTemplate = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: baseSnapshot) ?? DefaultTemplates.commitMessage
+            template: try SpecPlanner.template(DefaultTemplates.pullRequestBodyFile, in: o.base) ?? DefaultTemplates.pullRequestBody)
+        return (title, body, review)
+    }
 
-        if options.dryRun {
-            previews.append(.init(
-                environment: env.name, plan: plan, pullRequestTitle: title, pullRequestBody: body,
-                commitMessage: try review.commitMessage(template: messageTemplate)))
-            return .open
-        }
-        previews.append(.init(environment: env.name, plan: plan, pullRequestTitle: title, pullRequestBody: body))
-
-        // The bot's branch: left alone when it already proposes exactly this; otherwise rebuilt on the base tip.
-        var head: String
-        var moved = false
-        if let botSnapshot = try await repo.snapshot(of: bot),
-            try SpecPlanner.plan(snapshot: botSnapshot, config: engine.config, environment: env, request: request) == nil
-        {
-            head = botSnapshot.commit
-        } else {
-            let engine = self.engine, request = self.request
-            let message = try review.commitMessage(template: messageTemplate)
-            let planned = (tip: baseSnapshot.commit, plan: plan)
-            let outcome = try await Self.updating(bot, in: env) {
-                try await repo.update(branch: bot, base: base, policy: .forceWithLease) { snapshot in
-                    // The base has usually not moved since it was planned above: no second parse and edit then.
-                    let current = snapshot.commit == planned.tip
-                        ? planned.plan : try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request)
-                    guard let current else { return nil }
-                    return CommitRequest(message: message, changes: [current.path: current.new], author: engine.config.author)
-                }
-            }
-            switch outcome {
-            case .unchanged(let tip): head = tip
-            case .pushed(let id, _, _): head = id; moved = true
-            }
-        }
-
-        let pr: PullRequest
-        let action: PromotionStep.Action
-        do {
-            if let existing {
-                let metadata = ReviewContext.metadata(inBody: existing.body)
-                let sameProposal = metadata?["version"] == request.version && metadata?["uri"] == request.uri
-                if sameProposal && !moved {
-                    // Already proposed (perhaps by another delivery of the same release): leave the PR alone.
-                    pr = existing
-                    action = .pullRequestUnchanged
-                } else if existing.title != title || existing.body != body {
-                    pr = try await forge.updatePullRequest(number: existing.number, title: title, body: body)
-                    action = .pullRequestUpdated
-                } else {
-                    pr = existing
-                    action = moved ? .pullRequestUpdated : .pullRequestUnchanged
-                }
-            } else {
-                pr = try await forge.createPullRequest(NewPullRequest(title: title, body: body, head: bot, base: base, draft: env.draft))
-                if !env.labels.isEmpty { try await forge.addLabels(env.labels, to: pr.number) }
-                if !env.reviewers.isEmpty { try await forge.requestReviewers(env.reviewers, on: pr.number) }
-                action = .pullRequestOpened
-            }
-        } catch {
-            throw PromotionError(.transport, environment: env.name, "\(error)")
-        }
+    /// The version is proposed in `pr`: the step, the ledger, the proposal, older promotions superseded, the audit.
+    mutating func recordProposed(_ o: Observed, pullRequest pr: PullRequest, head: String?, action: PromotionStep.Action) async throws {
+        let env = o.env
+        previews.append(.init(environment: env.name, plan: o.plan))
         try await store.appendStep(PromotionStep(
             environment: env.name, action: action, commit: head, pullRequestNumber: pr.number, pullRequestURL: pr.url,
-            detail: "\(bot) -> \(base)", at: engine.now()), to: record.id)
-        try await recordInLedger(env, .proposed, commit: head, pullRequest: pr)
+            detail: "\(env.botBranch(for: request.model)) -> \(env.repository.branch)", at: engine.now()), to: record.id)
+        let current = try await store.ledger(model: request.model, environment: env.name).first { $0.status == .proposed }
+        if current?.version != request.version || current?.uri != request.uri || current?.pullRequestNumber != pr.number
+            || (head != nil && current?.commit != head)
+        {
+            try await recordInLedger(env, .proposed, commit: head, pullRequest: pr)
+        }
+        try await saveProposal(env, .pullRequestOpen, commit: head, pullRequest: pr)
         try await supersedeOlderPromotions(env: env, pullRequest: pr)
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: action.rawValue, model: request.model, environment: env.name,
             promotionID: record.id, detail: "\(pr.url) proposes \(request.version)"))
+    }
 
-        guard env.autoMerge else { return .open }
-        do {
-            let merged = try await forge.merge(number: pr.number, method: .merge)
-            try await recordInLedger(env, .live, commit: merged.mergeCommitSHA, pullRequest: pr)
-            try? await forge.deleteBranch(bot)
-            return .merged
-        } catch {
-            // Auto-merge is best effort: the PR stays open for a person (branch protection, required checks ...).
-            try await store.audit(AuditEntry(
-                at: engine.now(), actor: options.origin, action: "auto-merge-failed", model: request.model,
-                environment: env.name, promotionID: record.id, detail: "\(error)"))
-            return .open
+    /// A batch commit (``PromotionEngine/pushTogether(_:)``) carried this version: the ledger, the proposal, the audit.
+    func recordBatched(_ o: Observed, commit: String) async throws {
+        if o.live?.version != request.version || o.live?.uri != request.uri {
+            try await recordInLedger(o.env, .live, commit: commit)
+        }
+        try await saveProposal(o.env, .verified, commit: commit)
+        try await store.audit(AuditEntry(
+            at: engine.now(), actor: options.origin, action: PromotionStep.Action.pushed.rawValue, model: request.model,
+            environment: o.env.name, promotionID: record.id, detail: "pushed to \(o.env.repository.branch) in a batch commit"))
+    }
+
+    /// Moves this version's proposal in `env` forward (the store refuses a move backwards).
+    func saveProposal(
+        _ env: EnvironmentSettings, _ state: ProposalState, commit: String? = nil, pullRequest: PullRequest? = nil, detail: String? = nil
+    ) async throws {
+        try await store.saveProposal(Proposal(
+            model: request.model, version: request.version, environment: env.name, uri: request.uri, state: state, commit: commit,
+            pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url, promotionID: record.id, detail: detail,
+            updatedAt: engine.now()))
+    }
+
+    /// A forge call, its failure named as a transport failure of the environment.
+    static func forgeCall<T>(_ env: EnvironmentSettings, _ call: () async throws -> T) async throws -> T {
+        do { return try await call() } catch let error as PromotionError { throw error } catch {
+            throw PromotionError.transport(error, environment: env.name)
         }
     }
 
@@ -336,7 +505,7 @@ struct Run {
         else { return }
         let pr: PullRequest
         do { pr = try await forge.pullRequest(number: number) } catch {
-            throw PromotionError(.transport, environment: env.name, "\(error)")
+            throw PromotionError.transport(error, environment: env.name)
         }
         guard pr.state == .merged else { return }
         try await Reconciler(engine: engine).recordMerge(model: request.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
@@ -362,7 +531,7 @@ struct Run {
         } catch let error as PromotionError {
             throw PromotionError(error.kind, environment: env.name, error.message)
         } catch {
-            throw PromotionError(.transport, environment: env.name, "push to \(branch) failed: \(error)")
+            throw PromotionError.transport(error, environment: env.name, "push to \(branch) failed: \(error)")
         }
     }
 
@@ -383,36 +552,22 @@ struct Run {
                 fetched.insert(settings.url)
             }
         } catch {
-            throw PromotionError(.transport, "fetch of \(redactUserInfo(settings.url)) failed: \(error)")
+            throw PromotionError.transport(error, "fetch of \(redactUserInfo(settings.url)) failed: \(error)")
         }
         return repo
-    }
-
-    func plan(in repo: any GitOpsRepository, branch: String, env: EnvironmentSettings) async throws -> SpecPlan? {
-        guard let snapshot = try await repo.snapshot(of: branch) else {
-            throw PromotionError(.transport, environment: env.name, "branch '\(branch)' does not exist in \(redactUserInfo(env.repository.url))")
-        }
-        return try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request)
     }
 
     func liveEntry(_ env: EnvironmentSettings) async throws -> LedgerEntry? {
         try await store.ledger(model: request.model, environment: env.name).first { $0.status == .live }
     }
 
-    /// The environment before `env` in promotion order, if it already runs this version.
-    func stagedEntry(before env: EnvironmentSettings) async throws -> LedgerEntry? {
+    /// The environment before `env` in promotion order, if it already runs this version (the PR body says since when).
+    func stagedEntry(before env: EnvironmentSettings) async throws -> ReviewContext.Staged? {
         guard let index = engine.config.environments.firstIndex(where: { $0.name == env.name }), index > 0 else { return nil }
         let previous = engine.config.environments[index - 1]
         return try await store.ledger(model: request.model, environment: previous.name)
             .first { $0.status == .live && $0.version == request.version }
-    }
-
-    func checkOrder(_ env: EnvironmentSettings, live: LedgerEntry?) throws(PromotionError) {
-        guard let live, !options.isRollback, VersionOrder.isOlder(request.version, than: live.version) else { return }
-        throw PromotionError(
-            .olderVersion, environment: env.name,
-            "\(request.model) \(request.version) is older than \(live.version), which \(env.name) runs; "
-                + "to go back, run: promote rollback \(request.model) --env \(env.name) --to \(request.version)")
+            .map { .init(environment: $0.environment, version: $0.version, since: Self.day($0.recordedAt)) }
     }
 
     func context(_ env: EnvironmentSettings, plan: SpecPlan, live: LedgerEntry?) -> ReviewContext {
@@ -436,10 +591,9 @@ struct Run {
 }
 
 /// Carries the plan out of the `@Sendable` closure a repository update calls (it may call it more than once).
-final class PlanBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: SpecPlan?
+final class PlanBox: Sendable {
+    private let value = Mutex<SpecPlan?>(nil)
 
-    func set(_ plan: SpecPlan) { lock.withLock { value = plan } }
-    var plan: SpecPlan? { lock.withLock { value } }
+    func set(_ plan: SpecPlan) { value.withLock { $0 = plan } }
+    var plan: SpecPlan? { value.withLock { $0 } }
 }

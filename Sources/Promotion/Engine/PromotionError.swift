@@ -1,5 +1,5 @@
 /// Why a promotion was refused or failed, in words a CI log reader can act on.
-public struct PromotionError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct PromotionError: TransientFailure, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, for callers that branch on it.
     public enum Kind: String, Sendable, Hashable {
         /// The model has no spec and no template to onboard it from.
@@ -12,6 +12,8 @@ public struct PromotionError: Error, Sendable, Hashable, CustomStringConvertible
         case olderVersion = "older-version"
         /// The input or configuration does not allow it (unknown environment, URI outside allowedUris ...).
         case notAllowed = "not-allowed"
+        /// A person's commit on the bot's branch: left alone until its pull request is merged or closed (`pr-edited`).
+        case heldForPerson = "held-for-person"
         /// The repository or forge failed.
         case transport
     }
@@ -19,11 +21,19 @@ public struct PromotionError: Error, Sendable, Hashable, CustomStringConvertible
     public var kind: Kind
     public var environment: String?
     public var message: String
+    /// The repository or forge failure behind it may go away by itself (``TransientFailure``).
+    public var isTransient: Bool
 
-    public init(_ kind: Kind, environment: String? = nil, _ message: String) {
+    public init(_ kind: Kind, environment: String? = nil, _ message: String, isTransient: Bool = false) {
         self.kind = kind
         self.environment = environment
         self.message = message
+        self.isTransient = isTransient
+    }
+
+    /// A transport failure of `environment` caused by `underlying`, transient when that is.
+    public static func transport(_ underlying: any Error, environment: String? = nil, _ message: String? = nil) -> PromotionError {
+        PromotionError(.transport, environment: environment, message ?? "\(underlying)", isTransient: isTransientFailure(underlying))
     }
 
     public var description: String { environment.map { "\($0): \(message)" } ?? message }

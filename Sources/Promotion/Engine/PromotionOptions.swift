@@ -8,6 +8,9 @@ public struct PromotionOptions: Sendable, Hashable {
     public var isRollback: Bool
     /// Who asked, for the audit log and the promotion's origin (`cli`, `api`, `mlflow`, `rollback`).
     public var origin: String
+    /// The environments a batch commit (``PromotionEngine/pushTogether(_:)``) already pushed this promotion to: the
+    /// run records them without an `unchanged` step.
+    public var pushedTogether: Set<String> = []
 
     public init(dryRun: Bool = false, force: Bool = false, isRollback: Bool = false, origin: String = "cli") {
         self.dryRun = dryRun

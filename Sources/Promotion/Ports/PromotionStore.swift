@@ -4,7 +4,8 @@ public import Foundation
 /// Implemented by the `Store` adapter (SQLite through GRDB).
 public protocol PromotionStore: Sendable {
     /// Records a new promotion for `request`, or returns the one already recorded under its idempotency key
-    /// (`created` is then false). Committed before it returns.
+    /// (`created` is then false). Committed before it returns. A `failed` promotion found under the key is queued
+    /// again (decided again); a key already used for a different request throws ``AdmissionConflict``.
     func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool)
     /// Like ``admit(_:origin:now:)`` for a request that arrived as a signed delivery: the delivery id is recorded
     /// with the promotion in the same transaction, and a delivery seen before returns its original promotion.
@@ -38,6 +39,21 @@ public protocol PromotionStore: Sendable {
     func replaceDrift(_ findings: [DriftFinding], at: Date) async throws
     /// The findings of the last reconciliation, optionally of one model, by model and environment in the order found.
     func drift(model: String?) async throws -> [DriftRecord]
+    /// The proposal of one version of a model to one environment, if any.
+    func proposal(model: String, version: String, environment: String) async throws -> Proposal?
+    /// Every proposal, optionally of one model and one environment, most recently changed first.
+    func proposals(model: String?, environment: String?) async throws -> [Proposal]
+    /// Writes a proposal if its state may follow the stored one (``ProposalState/canMove(to:)``); returns the
+    /// proposal as stored afterwards (the stored one, unchanged, when the move would go backwards).
+    @discardableResult
+    func saveProposal(_ proposal: Proposal) async throws -> Proposal
+    /// Counts one more start of a promotion's run (before it runs) and returns the count: a count that keeps growing
+    /// across restarts names a promotion that crashes its worker.
+    func beginAttempt(of id: String) async throws -> Int
+    /// Sets the count of starts back to zero (the run ended, however it ended).
+    func endAttempts(of id: String) async throws
+    /// How many starts are counted for a promotion.
+    func attempts(of id: String) async throws -> Int
     /// When the last reconciliation that was not a dry run ran, or nil when none has.
     func lastReconciliation() async throws -> Date?
 }

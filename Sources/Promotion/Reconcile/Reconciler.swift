@@ -152,17 +152,11 @@ public struct Reconciler: Sendable {
             kind = earlier.contains { $0.uri == actual || $0.version == actual } ? .behind : .manualEdit
         }
         let superseding = pending.flatMap { $0.version != live.version && $0.pullRequestNumber != nil ? $0 : nil }
-        let allowed: Bool
-        switch (kind, env.drift) {
-        case (_, .report): allowed = false
-        case _ where superseding != nil: allowed = false
-        case (.manualEdit, .repair): allowed = false
-        case (.specMissing, _): allowed = config.model(model).template != nil
-        default: allowed = true
-        }
-        var finding = DriftFinding(
-            model: model, environment: env.name, kind: kind, expected: live.version, actual: actual,
-            action: allowed ? (dryRun ? .none : .repaired) : .reported)
+        let action = DriftDecision.action(
+            for: kind, policy: env.drift, canRecreate: config.model(model).template != nil, underNewerProposal: superseding != nil,
+            dryRun: dryRun)
+        let allowed = action != .reported
+        var finding = DriftFinding(model: model, environment: env.name, kind: kind, expected: live.version, actual: actual, action: action)
         if let superseding {
             finding.detail = "\(superseding.pullRequestURL ?? "the open pull request") proposes \(superseding.version); merging it sets the spec"
         } else if !allowed {
@@ -192,57 +186,47 @@ public struct Reconciler: Sendable {
             pr = try await forge.pullRequest(number: number)
             statistics.forgeReads += 1
         }
-        let mayRepair = env.drift != .report
         func finding(_ kind: DriftFinding.Kind, actual: String, detail: String? = nil) -> DriftFinding {
             DriftFinding(
                 model: model, environment: env.name, kind: kind, expected: proposed.version, actual: actual,
-                action: mayRepair ? (dryRun ? .none : .repaired) : .reported, detail: detail ?? pr.url)
+                action: DriftDecision.action(for: kind, policy: env.drift, dryRun: dryRun), detail: detail ?? pr.url)
         }
         switch pr.state {
         case .merged:
-            // Recording a merge only corrects the bot's own books (and removes its own branch), so it is done under
-            // every policy: a stale ledger would make gates compare with the wrong production version.
             var result = finding(.mergeUnrecorded, actual: "merged \(pr.url)")
-            result.action = dryRun ? .none : .repaired
             guard !dryRun else { return [result] }
-            try await recordMerge(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
-            result.detail = "recorded \(proposed.version) as live from \(pr.mergeCommitSHA ?? pr.url)"
+            let recorded = try await recordMerge(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
+            result.detail = "recorded \(recorded.version) as live from \(pr.mergeCommitSHA ?? pr.url)"
             return [result]
         case .closed:
-            var result = finding(.pullRequestClosed, actual: "closed \(pr.url)")
-            guard mayRepair, !dryRun else { return [result] }
-            let report = try await engine.release(try request(for: proposed, env: env), options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
-            result.detail = "re-opened as \(report.record.steps.last?.pullRequestURL ?? "a new pull request")"
+            // Rejected by a person: reported, never re-opened; only a newer version opens a new pull request.
+            let result = finding(.pullRequestClosed, actual: "closed \(pr.url)", detail: "\(pr.url) was closed without merge: rejected")
+            if !dryRun { try await recordRejection(model: model, env: env, proposed: proposed, pullRequest: pr) }
             return [result]
         case .open:
             let bot = env.botBranch(for: model)
-            let metadataVersion = ReviewContext.metadata(inBody: pr.body)?["version"]
+            let metadata = ReviewContext.metadata(inBody: pr.body)
+            let metadataVersion = metadata?["version"]
             let botSnapshot = try await repo.snapshot(of: bot)
             statistics.snapshots += 1
             let wanted = try request(for: proposed, env: env)
             let path = config.specPath(model: model, environment: env)
             // What the bot's branch holds instead of the wanted version (nil: it holds the wanted version).
             var botHolds: String? = botSnapshot == nil ? "\(bot) is gone" : nil
+            var edited = false
             if let botSnapshot {
                 switch try spec(on: botSnapshot, env: env, request: wanted, cache: pass.cache) {
                 case .holdsWanted: break
                 case .differs(let plan): botHolds = "\(bot) holds \(plan.previousValue ?? "something else")"
                 case .missing: botHolds = "\(bot) has no spec at \(path)"
                 }
-            }
-            if metadataVersion != proposed.version || botHolds != nil {
-                // What is outdated: the pull request's own description, or the branch it would merge.
-                let actual = metadataVersion != proposed.version ? metadataVersion ?? "unknown" : botHolds ?? ""
-                var result = finding(.pullRequestOutdated, actual: actual)
-                if mayRepair, !dryRun {
-                    _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
-                    result.detail = "updated \(pr.url) to \(proposed.version)"
-                }
-                return [result]
+                let tip = try await repo.history(of: bot, touching: nil, limit: 1).first
+                edited = tip.map { !Run.isPromoteCommit($0, model: model, environment: env.name) } ?? false
             }
             // Behind base: the base branch changed the spec since the bot's branch was built, so merging would undo
             // that change (or the forge reports a conflict). Unrelated commits on the base are not drift.
-            if let baseSnapshot = pass.base, let botSnapshot {
+            var behind = false
+            if !edited, metadataVersion == proposed.version, botHolds == nil, let baseSnapshot = pass.base, let botSnapshot {
                 let onBase: SpecPlan?
                 switch try spec(on: baseSnapshot, env: env, request: wanted, cache: pass.cache) {
                 case .holdsWanted: onBase = nil
@@ -262,18 +246,43 @@ public struct Reconciler: Sendable {
                 let specMoved = try builtOn.map {
                     try $0.commit != baseSnapshot.commit && $0.entry(at: path) != baseSnapshot.entry(at: path)
                 } ?? false
-                if pr.mergeable == false || specMoved || (onBase != nil && onBase?.new != botFile) {
-                    var result = finding(
-                        .pullRequestBehindBase,
-                        actual: pr.mergeable == false ? "conflicts with \(env.repository.branch)" : "\(path) changed on \(env.repository.branch)")
-                    if mayRepair, !dryRun {
-                        try await rebuild(model: model, env: env, proposed: proposed, repo: repo)
-                        result.detail = "rebuilt \(bot) on \(env.repository.branch)"
-                    }
-                    return [result]
-                }
+                behind = pr.mergeable == false || specMoved || (onBase != nil && onBase?.new != botFile)
             }
-            return []
+            let kind = DriftDecision.pullRequestKind(
+                state: .open, edited: edited, proposesWanted: metadataVersion == proposed.version, branchHoldsWanted: botHolds == nil,
+                behindBase: behind)
+            switch kind {
+            case .pullRequestEdited:
+                var result = finding(.pullRequestEdited, actual: botHolds ?? "\(bot) carries a commit Promote did not write")
+                if result.action == .repaired {
+                    _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
+                    result.detail = "drift: enforce rebuilt \(bot) over a person's commit in \(pr.url)"
+                } else if !dryRun {
+                    try await noticeEdit(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
+                    result.detail = "\(pr.url): a person's commit on \(bot) is left alone until it is merged or closed"
+                }
+                return [result]
+            case .pullRequestOutdated:
+                // What is outdated: the pull request's own description, or the branch it would merge.
+                let actual = metadataVersion != proposed.version ? metadataVersion ?? "unknown" : botHolds ?? ""
+                var result = finding(.pullRequestOutdated, actual: actual)
+                if result.action == .repaired {
+                    _ = try await engine.release(wanted, options: PromotionOptions(force: true, isRollback: true, origin: "reconcile"))
+                    result.detail = "updated \(pr.url) to \(proposed.version)"
+                }
+                return [result]
+            case .pullRequestBehindBase:
+                var result = finding(
+                    .pullRequestBehindBase,
+                    actual: pr.mergeable == false ? "conflicts with \(env.repository.branch)" : "\(path) changed on \(env.repository.branch)")
+                if result.action == .repaired {
+                    try await rebuild(model: model, env: env, proposed: proposed, repo: repo)
+                    result.detail = "rebuilt \(bot) on \(env.repository.branch)"
+                }
+                return [result]
+            default:
+                return []
+            }
         }
     }
 
@@ -300,14 +309,81 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Records a merged pull request: the version is live, the promotion done, the bot's branch gone.
-    public func recordMerge(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
-        try await store.record(LedgerEntry(
-            model: model, environment: env.name, version: proposed.version, uri: proposed.uri, metrics: proposed.metrics,
-            status: .live, commit: pr.mergeCommitSHA, pullRequestNumber: pr.number, pullRequestURL: pr.url,
-            promotionID: proposed.promotionID, recordedAt: engine.now()))
+    /// Records a merged pull request: the version the merged commit's spec holds is live (the proposal's, unless its
+    /// metadata and branch disagreed: then the bot branch's own trailers name it), the promotion done, the bot's
+    /// branch gone. Returns the entry recorded.
+    @discardableResult
+    public func recordMerge(
+        model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient
+    ) async throws -> LedgerEntry {
+        var live = proposed
+        live.status = .live
+        live.commit = pr.mergeCommitSHA
+        live.pullRequestNumber = pr.number
+        live.pullRequestURL = pr.url
+        live.recordedAt = engine.now()
+        if let merged = try await mergedProvenance(model: model, env: env, proposed: proposed, pullRequest: pr),
+            merged.version != proposed.version || merged.uri != proposed.uri
+        {
+            live.version = merged.version
+            live.uri = merged.uri
+            live.metrics = [:]
+        }
+        try await store.record(live)
+        try await store.saveProposal(Proposal(
+            model: model, version: live.version, environment: env.name, uri: live.uri, state: .verified, commit: pr.mergeCommitSHA,
+            pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: proposed.promotionID, detail: "merged \(pr.url)",
+            updatedAt: engine.now()))
+        if live.version != proposed.version {
+            try await store.saveProposal(Proposal(
+                model: model, version: proposed.version, environment: env.name, uri: proposed.uri, state: .superseded,
+                pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: proposed.promotionID,
+                detail: "\(pr.url) merged \(live.version)", updatedAt: engine.now()))
+        }
         if let id = proposed.promotionID { try await store.setState(.done, detail: "merged \(pr.url)", of: id, now: engine.now()) }
         try? await forge.deleteBranch(env.botBranch(for: model))
+        return live
+    }
+
+    /// What the merged pull request's branch really proposed, when it is not what the ledger's proposal says: the
+    /// trailers of the bot branch's head (read before the branch is deleted), trusted only when the spec on the base
+    /// now holds that version and not the proposal's (a PR whose metadata and branch disagreed).
+    func mergedProvenance(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest) async throws -> Provenance? {
+        guard let repo = try? engine.repository(env.repository) else { return nil }
+        try? await repo.fetch()
+        guard let head = try? await repo.history(of: env.botBranch(for: model), touching: nil, limit: 1).first,
+            let carried = Provenance.parse(commitMessage: head.message).first(where: { $0.model == model && $0.environment == env.name }),
+            carried.version != proposed.version || carried.uri != proposed.uri,
+            let base = try await repo.snapshot(of: env.repository.branch),
+            let wanted = try? ReleaseRequest.validated(model: model, version: carried.version, uri: carried.uri),
+            let claimed = try? ReleaseRequest.validated(model: model, version: proposed.version, uri: proposed.uri),
+            try SpecPlanner.plan(snapshot: base, config: config, environment: env, request: wanted) == nil,
+            try SpecPlanner.plan(snapshot: base, config: config, environment: env, request: claimed) != nil
+        else { return nil }
+        return carried
+    }
+
+    /// Records a pull request a person closed without merging: the proposal is rejected (never re-opened), the
+    /// promotion that opened it failed with that reason.
+    public func recordRejection(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest) async throws {
+        try await store.saveProposal(Proposal(
+            model: model, version: proposed.version, environment: env.name, uri: proposed.uri, state: .rejected,
+            pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: proposed.promotionID,
+            detail: "\(pr.url) was closed without merge", updatedAt: engine.now()))
+        if let id = proposed.promotionID, let record = try await store.promotion(id: id), !record.state.isFinal {
+            try await store.setState(.failed, detail: "rejected: \(pr.url) was closed without merge", of: id, now: engine.now())
+        }
+    }
+
+    /// Tells a pull request once that a person's commit on its branch is left alone.
+    func noticeEdit(model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient) async throws {
+        let stored = try await store.proposals(model: model, environment: env.name)
+        guard !stored.contains(where: { $0.pullRequestNumber == pr.number && $0.editNoticePosted }) else { return }
+        try await forge.comment(ProposalAction.editNotice(branch: env.botBranch(for: model)), on: pr.number)
+        try await store.saveProposal(Proposal(
+            model: model, version: proposed.version, environment: env.name, uri: proposed.uri, state: .pullRequestOpen,
+            pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: proposed.promotionID,
+            detail: "pr-edited: a person's commit is left alone", editNoticePosted: true, updatedAt: engine.now()))
     }
 
     /// Re-creates the bot's branch on the base tip (force with lease: the bot owns it).

@@ -24,7 +24,8 @@ public struct ReleaseRequest: Sendable, Hashable, Codable {
     /// Metric name -> value, e.g. `accuracy: 0.93`.
     public let metrics: [String: Double]
     public let source: Source
-    /// The same key again means the same promotion. Defaults to `model@version uri`.
+    /// The same key again means the same promotion. Defaults to ``identity``: model, version, URI and the target
+    /// environments, so that `--to staging` and later `--to production` for one version are two promotions.
     public let idempotencyKey: String
     /// Restricts the rollout to these environments; nil means the configured default path.
     public let environments: [String]?
@@ -75,6 +76,15 @@ public struct ReleaseRequest: Sendable, Hashable, Codable {
         guard problems.isEmpty else { throw InvalidRelease(problems: problems) }
         return ReleaseRequest(
             model: model, version: version, uri: uri, metrics: metrics, source: source,
-            idempotencyKey: idempotencyKey ?? "\(model)@\(version) \(uri)", environments: environments)
+            idempotencyKey: idempotencyKey ?? identity(model: model, version: version, uri: uri, environments: environments),
+            environments: environments)
+    }
+
+    /// What makes two requests the same request: model, version, URI and target environments (DESIGN.md 1a).
+    /// A caller's idempotency key reused for a request with another identity is refused.
+    public var identity: String { Self.identity(model: model, version: version, uri: uri, environments: environments) }
+
+    static func identity(model: String, version: String, uri: String, environments: [String]?) -> String {
+        "\(model)@\(version) \(uri)" + (environments.map { " -> " + $0.joined(separator: ",") } ?? "")
     }
 }

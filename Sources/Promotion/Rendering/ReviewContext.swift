@@ -127,8 +127,8 @@ public struct ReviewContext: Sendable {
                 if let url = s.url { v["url"] = url }
                 return v
             },
-            "gatesBlocked": gatesOverridden, "rollback": isRollback, "metadata": metadata,
-            "verb": isRollback ? "Roll back" : "Promote", "hasPrevious": previous != nil, "hasStaged": staged != nil,
+            "gatesBlocked": gatesOverridden, "rollback": verb == "Roll back", "restore": verb == "Restore", "metadata": metadata,
+            "verb": verb, "hasPrevious": previous != nil, "hasStaged": staged != nil,
             "hasSuperseded": !superseded.isEmpty,
         ]
         if let previous {
@@ -142,6 +142,14 @@ public struct ReviewContext: Sendable {
         }
         if let onboardedFrom { values["onboarded"] = onboardedFrom }
         return values
+    }
+
+    /// What the change does, as commit subjects and PR titles say it: `Promote` (forward), `Roll back` (to a version
+    /// older than the one there now) or `Restore` (an earlier-wanted version put back that is not older: a repair).
+    public var verb: String {
+        guard isRollback else { return "Promote" }
+        if let previous, VersionOrder.isOlder(request.version, than: previous.version) { return "Roll back" }
+        return "Restore"
     }
 
     /// A code fence longer than any run of backticks in `text`.

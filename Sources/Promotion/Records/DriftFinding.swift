@@ -9,12 +9,14 @@ public struct DriftFinding: Sendable, Hashable, Codable {
         case manualEdit = "manual-edit"
         /// The spec file is gone.
         case specMissing = "spec-missing"
-        /// The promotion pull request was closed without merge while its version is still wanted.
+        /// The promotion pull request was closed without merge: the proposal is rejected and never re-opened.
         case pullRequestClosed = "pr-closed"
         /// The pull request does not propose the wanted version.
         case pullRequestOutdated = "pr-outdated"
         /// The base branch moved past the pull request's branch, or it conflicts.
         case pullRequestBehindBase = "pr-behind-base"
+        /// A person pushed a commit of their own onto the bot's branch: theirs, left alone (unless `enforce`).
+        case pullRequestEdited = "pr-edited"
         /// The pull request was merged while the bot was not listening.
         case mergeUnrecorded = "merge-unrecorded"
     }

@@ -1,0 +1,56 @@
+/// The one decision of DESIGN.md 1a: from the facts of one model in one environment, what to do, in order. Pure:
+/// release, rollback and the reconciler's repairs are this same decision over different desired states
+/// (``ProposalFacts/Intent``), and running it again after any action (or a crash between two) decides only what
+/// is still missing.
+public enum ProposalDecision {
+    /// The actions for `facts`, in the order they must run.
+    public static func decide(_ facts: ProposalFacts) -> [ProposalAction] {
+        // A version older than the one running moves back only when a person or the reconciler asks for it.
+        if facts.intent == .promote, let live = facts.liveVersion, VersionOrder.isOlder(facts.version, than: live) {
+            return [.refuse(.olderVersion, "\(facts.version) is older than \(live), which runs there")]
+        }
+        if facts.branchHoldsWanted { return [.recordLive] }
+        if facts.mode == .pullRequest, facts.proposal == .rejected, facts.intent != .rollBack {
+            return [.refuse(.notAllowed, "a reviewer closed the pull request for \(facts.version) without merging: rejected, never re-opened (a newer version opens a new one)")]
+        }
+        if !facts.failingGates.isEmpty, !facts.force {
+            return [.refuse(.gateFailed, "blocked by gate(s): " + facts.failingGates.joined(separator: "; "))]
+        }
+        switch facts.mode {
+        case .push:
+            return [.pushCommit, .recordLive]
+        case .pullRequest:
+            return pullRequest(facts)
+        }
+    }
+
+    static func pullRequest(_ facts: ProposalFacts) -> [ProposalAction] {
+        let proposed = facts.pullRequest?.version
+        if facts.intent == .promote, let proposed, proposed != facts.version, VersionOrder.isOlder(facts.version, than: proposed) {
+            return [.yieldToNewer(proposed)]
+        }
+        let proposesWanted = proposed == facts.version && facts.pullRequest?.uriMatches == true
+        if facts.botBranchEdited, facts.drift != .enforce {
+            // A reviewer's commit is theirs: nothing rebuilds the branch until the PR is closed or merged.
+            let notice: [ProposalAction] = facts.pullRequest != nil && !facts.editNoticePosted ? [.noticeEdit] : []
+            if proposesWanted || (facts.pullRequest == nil && facts.botBranch == .holdsWanted) {
+                return notice + [.recordProposed]
+            }
+            return notice + [.holdForPerson("a person pushed to the bot's branch; it is left alone until the pull request is merged or closed")]
+        }
+        var actions: [ProposalAction] = []
+        let moves = facts.botBranch != .holdsWanted || facts.botBranchEdited
+        if moves { actions.append(.buildBotBranch) }
+        if facts.pullRequest == nil {
+            actions.append(.openPullRequest)
+        } else if moves || !proposesWanted {
+            // Metadata that disagrees with the branch is fixed first: nothing else runs before the PR says again
+            // what its branch holds.
+            actions.append(.updatePullRequest)
+        }
+        if facts.labelsMissing { actions.append(.addLabels) }
+        actions.append(.recordProposed)
+        if facts.autoMerge { actions.append(.merge) }
+        return actions
+    }
+}
