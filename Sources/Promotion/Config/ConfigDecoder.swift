@@ -209,6 +209,7 @@ public enum ConfigDecoder {
     static func decodeModel(_ r: inout ConfigReader) -> ModelSettings {
         var model = ModelSettings()
         model.field = r.string("field")
+        if let field = model.field, let problem = ManifestPath.problem(in: field) { r.report("field", problem) }
         model.allowedURIs = r.stringList("allowedUris") ?? []
         model.path = r.string("path")
         model.template = r.string("template")
@@ -225,6 +226,7 @@ public enum ConfigDecoder {
                     s.report(entry.key, "must be a template string such as \"{version}\"")
                     continue
                 }
+                if let problem = ManifestPath.problem(in: entry.key) { s.report(entry.key, problem) }
                 model.set.append((entry.key, template))
             }
             s.finish()
