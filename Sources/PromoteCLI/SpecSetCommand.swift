@@ -1,16 +1,23 @@
 public import ArgumentParser
 import YAMLEdit
 
-/// `promote spec set FILE PATH VALUE [--document N] [--in-place]`.
+/// `promote spec set FILE PATH VALUE [PATH VALUE ...] [--document N] [--in-place]`.
 public struct SpecSetCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "Set one scalar of a manifest to a string, changing nothing else.",
+        abstract: "Set scalars of a manifest to strings, changing nothing else.",
         discussion: """
-            Prints the edited file (or replaces it atomically with --in-place). Every byte besides the target \
-            scalar stays identical; the result is re-parsed and checked. On any refusal (invalid YAML, Helm \
-            template, path not found or ambiguous, non-scalar, anchored or aliased target) it exits 1 with the \
-            reason on stderr and writes nothing.
+            Prints the edited file (or replaces it atomically with --in-place). Several PATH VALUE pairs are applied \
+            to one parse, checked together and written once: all of them or nothing. Every byte besides the target \
+            scalars stays identical; the result is re-parsed and checked. A target that already holds its value is \
+            left as it is (exit 0). On any refusal (invalid YAML, Helm template, path not found or ambiguous, \
+            non-scalar target, a target an alias repeats elsewhere) it exits 1 with the reason on stderr and writes \
+            nothing. A malformed PATH, an odd number of PATH VALUE arguments or a bad --document is a usage error \
+            (exit 64).
+
+            PATH: dot-separated keys, [N] list indexes, [key=value] list-item selectors. A key holding . [ ] = or " \
+            goes in double quotes with \\" and \\\\ as escapes (metadata.annotations."serving.kserve.io/deploymentMode", \
+            "image.tag"); Helm's image\\.tag works too; a selector value may be quoted (images[name="ghcr.io/org/app"]).
             """
     )
 
@@ -18,20 +25,21 @@ public struct SpecSetCommand: ParsableCommand {
     @Argument(help: "The manifest file (YAML or JSON).")
     public var file: String
 
-    /// PATH, VALUE, then optionally `--document N` / `--in-place`. Captured verbatim, so that paths and values
+    /// PATH VALUE pairs, then optionally `--document N` / `--in-place`. Captured verbatim, so that paths and values
     /// that look like options (`--model_id=org/model`, `-rc1`) are taken as they are.
     @Argument(
         parsing: .captureForPassthrough,
         help: ArgumentHelp(
             """
-            PATH VALUE: the scalar's path (spec.predictors[name=default].graph.modelUri, images[name=app].newTag) and \
-            the new value (always written as a string; quoted when YAML would read it otherwise).
+            PATH VALUE [PATH VALUE ...]: a scalar's path (spec.predictors[name=default].graph.modelUri, \
+            images[name=app].newTag) and its new value (always written as a string; quoted when YAML would read it \
+            otherwise).
             """,
             valueName: "path value"))
     public var rest: [String] = []
 
-    /// The document, when the path resolves in several.
-    @Option(name: .long, help: "The document index (from 0, as yaml.safe_load_all counts) when the path resolves in several.")
+    /// The document, when a path resolves in several.
+    @Option(name: .long, help: "The document index (from 0, as yaml.safe_load_all counts) when a path resolves in several.")
     public var document: Int?
 
     /// Replace the file instead of printing.
@@ -40,9 +48,16 @@ public struct SpecSetCommand: ParsableCommand {
 
     public init() {}
 
-    /// The value and options after PATH: exactly one value; `--document N`, `--document=N`, `--in-place`;
-    /// after `--` everything is a value.
-    func trailing() throws -> (path: YAMLPath, value: String, document: Int?, inPlace: Bool) {
+    /// The parsed arguments after FILE.
+    struct Arguments {
+        var edits: [ScalarEdit]
+        var document: Int?
+        var inPlace: Bool
+    }
+
+    /// The PATH VALUE pairs and options after FILE: `--document N`, `--document=N`, `--in-place` anywhere; after `--`
+    /// everything is a path or a value.
+    func arguments() throws -> Arguments {
         var values: [String] = []
         var document = self.document
         var inPlace = self.inPlace
@@ -68,43 +83,48 @@ public struct SpecSetCommand: ParsableCommand {
             }
             i += 1
         }
-        guard values.count == 2 else {
+        guard values.count >= 2, values.count % 2 == 0 else {
             throw ValidationError(
                 values.count < 2
                     ? "Missing expected argument '\(values.isEmpty ? "<path>" : "<value>")'"
-                    : "Expected a path and one value, got \(values.count) arguments: \(values)")
+                    : "Expected PATH VALUE pairs, got \(values.count) arguments: the path \"\(values[values.count - 1])\" has no value")
         }
-        let path: YAMLPath
-        do {
-            path = try YAMLPath(parsing: values[0])
-        } catch {
-            throw ValidationError(error.reason)
+        var edits: [ScalarEdit] = []
+        for pair in stride(from: 0, to: values.count, by: 2) {
+            let path: YAMLPath
+            do {
+                path = try YAMLPath(parsing: values[pair])
+            } catch {
+                throw ValidationError(error.reason)
+            }
+            edits.append(ScalarEdit(path: path, value: values[pair + 1], document: document))
         }
-        return (path, values[1], document, inPlace)
+        return Arguments(edits: edits, document: document, inPlace: inPlace)
     }
 
     public func validate() throws {
-        let (_, _, document, _) = try trailing()
-        if let document, document < 0 { throw ValidationError("--document must be 0 or more") }
+        let parsed = try arguments()
+        if let document = parsed.document, document < 0 { throw ValidationError("--document must be 0 or more") }
     }
 
     public func run() throws {
-        let (parsedPath, value, document, inPlace) = try trailing()
+        let parsed = try arguments()
         let bytes = try SpecIO.read(file)
-        let edited: [UInt8]
+        let outcome: EditOutcome
         do {
-            edited = try YAMLStream.edit(bytes: bytes, file: file, [ScalarEdit(path: parsedPath, value: value, document: document)])
+            outcome = try YAMLStream.forEditing(bytes: bytes, file: file).apply(parsed.edits)
         } catch {
             SpecIO.fail(error.description)
         }
-        if inPlace {
+        if parsed.inPlace {
+            guard outcome.changed else { return }
             do {
-                try SpecIO.replaceAtomically(file, with: edited)
+                try SpecIO.replaceAtomically(file, with: outcome.bytes)
             } catch {
                 SpecIO.fail("\(file): \(error)")
             }
         } else {
-            SpecIO.writeStandardOutput(edited)
+            SpecIO.writeStandardOutput(outcome.bytes)
         }
     }
 }

@@ -43,8 +43,15 @@ struct EventScanner {
             }
         }
         try result.get()
-        return builder.finish(source: source)
+        let json = origin == 0 && JSONValidator.isJSON(source, from: bom)
+        return builder.finish(source: source, isJSON: json)
     }
+
+    /// The deepest nesting of collections accepted. Manifests nest a few dozen levels; libyaml spends time
+    /// proportional to the open flow collections on every token, so an unbounded depth makes parsing quadratic.
+    static let maxDepth = 1000
+    /// The deepest nesting of flow collections (`[`, `{`, every level of a JSON document) accepted.
+    static let maxFlowDepth = 128
 
     /// libyaml's bare event parse of `source`: events are read and freed, nothing is recorded.
     /// Returns the number of events. Used as the benchmark's baseline.
@@ -127,6 +134,8 @@ private struct Builder {
     var pending: [Int32] = []
     var open: [(id: Int32, mark: Int)] = []
     var anchors: [String: Int32] = [:]
+    /// Open flow collections.
+    var flowDepth = 0
 
     init(lineBase: Int, columnBase: Int, expectedBytes: Int) {
         self.lineBase = lineBase
@@ -190,8 +199,25 @@ private struct Builder {
         }
     }
 
+    /// Opens collection `id`, refusing a nesting deeper than the limits (before libyaml reads further).
+    mutating func push(_ id: Int32) throws(YAMLSourceError) {
+        let flow = nodes[Int(id)].isFlow
+        if open.count >= EventScanner.maxDepth || (flow && flowDepth >= EventScanner.maxFlowDepth) {
+            let n = nodes[Int(id)]
+            let (limit, what) = open.count >= EventScanner.maxDepth
+                ? (EventScanner.maxDepth, "collections") : (EventScanner.maxFlowDepth, "flow collections ([ ], { })")
+            throw YAMLSourceError(
+                .nestingTooDeep,
+                "refused: \(what) nested more than \(limit) deep; no manifest nests that deep (the limit keeps parsing time linear in the size of the file)",
+                at: SourceLocation(offset: Int(n.startOffset), line: Int(n.startLine), column: Int(n.startColumn)))
+        }
+        if flow { flowDepth += 1 }
+        open.append((id, pending.count))
+    }
+
     mutating func close(_ event: yaml_event_t, _ mapper: inout MarkMapper) {
         guard let (id, mark) = open.popLast() else { return }
+        if nodes[Int(id)].isFlow { flowDepth -= 1 }
         let end = location(event.end_mark, &mapper)
         let start = Int32(children.count)
         children.append(contentsOf: pending[mark...])
@@ -300,7 +326,7 @@ private struct Builder {
                     nodes[Int(id)].isFlow = true
                     nodes[Int(id)].inFlow = true
                 }
-                open.append((id, pending.count))
+                try push(id)
             case YAML_MAPPING_START_EVENT:
                 let id = newNode(.mapping, event, &mapper)
                 let data = event.data.mapping_start
@@ -309,7 +335,7 @@ private struct Builder {
                     nodes[Int(id)].isFlow = true
                     nodes[Int(id)].inFlow = true
                 }
-                open.append((id, pending.count))
+                try push(id)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 close(event, &mapper)
             default:
@@ -348,9 +374,9 @@ private struct Builder {
         return YAMLSourceError(.invalidYAML, reason, at: at)
     }
 
-    func finish(source: [UInt8]) -> NodeStorage {
+    func finish(source: [UInt8], isJSON: Bool) -> NodeStorage {
         NodeStorage(
             source: source, nodes: nodes, children: children, arena: arena, documents: documents,
-            duplicateKeys: duplicateKeys)
+            duplicateKeys: duplicateKeys, isJSON: isJSON)
     }
 }

@@ -46,11 +46,15 @@ final class NodeStorage: Sendable {
     let arena: [UInt8]
     let documents: [DocumentRecord]
     let duplicateKeys: [DuplicateKey]
+    /// Whether the bytes are one JSON value (RFC 8259) whose first non-space byte is `{` or `[`: such a stream is
+    /// edited as JSON (tabs allowed, every new value double-quoted with JSON escapes).
+    let isJSON: Bool
 
     init(
         source: [UInt8], nodes: [NodeRecord], children: [Int32], arena: [UInt8], documents: [DocumentRecord],
-        duplicateKeys: [DuplicateKey]
+        duplicateKeys: [DuplicateKey], isJSON: Bool
     ) {
+        self.isJSON = isJSON
         self.source = source
         self.nodes = nodes
         self.children = children

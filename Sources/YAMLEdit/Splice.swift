@@ -8,7 +8,8 @@ struct Splice {
     let style: ScalarStyle
 
     static func make(
-        for target: ResolvedTarget, value: String, in storage: NodeStorage, path: YAMLPath, file: String?
+        for target: ResolvedTarget, value: String, in storage: NodeStorage, path: YAMLPath, exposure: AliasExposure,
+        file: String?
     ) throws(YAMLSourceError) -> Splice {
         let node = target.node
         let r = node.record
@@ -25,22 +26,10 @@ struct Splice {
         case .scalar:
             break
         }
-        if let anchor = node.anchor {
-            throw refuse(.anchoredTarget, "carries the anchor &\(anchor): aliases elsewhere would change with it")
-        }
-        // An anchored collection around the target that an alias repeats elsewhere: the edit would show there too.
-        var ancestor = node.parent
-        let doc0 = storage.documents[target.document]
-        while let a = ancestor {
-            if let anchor = a.anchor {
-                let aliased = (Int(doc0.firstNode)..<Int(doc0.nodeEnd)).contains { i in
-                    storage.nodes[i].kind == .alias && Int(storage.nodes[i].childStart) == a.id
-                }
-                if aliased {
-                    throw refuse(.anchoredTarget, "sits inside &\(anchor), which an alias (*\(anchor)) repeats elsewhere: the edit would change both")
-                }
-            }
-            ancestor = a.parent
+        if let e = exposure.exposure(of: node.id) {
+            let repeats = e.merged ? "which the merge key at \"\(e.alias)\" (<<: *\(e.anchor)) repeats" : "which the alias at \"\(e.alias)\" repeats"
+            let place = e.onNode ? "carries the anchor &\(e.anchor)" : "sits inside &\(e.anchor)"
+            throw refuse(.anchoredTarget, "\(place), \(repeats): \"\(e.shownAt)\" would change with it")
         }
         if let tag = node.tag, tag != "tag:yaml.org,2002:str", tag != "!" {
             throw refuse(.taggedTarget, "carries the tag \(tag): its value is not a plain string")
@@ -48,12 +37,17 @@ struct Splice {
         let src = storage.source
         var start = Int(r.startOffset)
         let end = Int(r.endOffset)
-        // Skip properties (a `!!str` tag) to reach the scalar's own text.
+        // Skip properties (an anchor, a `!!str` tag) to reach the scalar's own text. An anchor name ends where
+        // libyaml's did (`&a:b` is the anchor `a` before the scalar `:b`); a tag runs to a space.
         while start < end && (src[start] == UInt8(ascii: "!") || src[start] == UInt8(ascii: "&")) {
-            while start < end && !isSpace(src[start]) && !isBreak(src[start]) { start += 1 }
+            if src[start] == UInt8(ascii: "&") {
+                start = min(end, start + 1 + Int(r.anchorLength))
+            } else {
+                while start < end && !isSpace(src[start]) && !isBreak(src[start]) { start += 1 }
+            }
             while start < end && isSpace(src[start]) { start += 1 }
-            if start < end && isBreak(src[start]) {
-                throw refuse(.taggedTarget, "has its tag on a line of its own; edit it by hand")
+            if start < end && (isBreak(src[start]) || src[start] == UInt8(ascii: "#")) {
+                throw refuse(.unsupportedTarget, "has its anchor or tag on a line of its own; edit it by hand")
             }
         }
         if start == end && r.style == .plain {
@@ -64,8 +58,7 @@ struct Splice {
                 throw refuse(.unsupportedTarget, "is an implicit empty value (no ':' before it); add the value by hand")
             }
         }
-        let doc = storage.documents[target.document]
-        let isJSON = r.inFlow && storage.nodes[Int(doc.root)].isFlow
+        let isJSON = storage.isJSON
         var style = r.style
         var text: String
         var range = start..<end
@@ -101,6 +94,9 @@ struct Splice {
                 style = .doubleQuoted
                 range = start..<max(blockContentEnd(src: src, start: start, end: end), headerLineEnd)
             }
+        }
+        if start > Int(r.startOffset) && start == range.lowerBound && !isSpace(src[start - 1]) && !text.hasPrefix(" ") {
+            text = " " + text  // `&a:b` set to `x`: `&a x`, not `&ax`
         }
         return Splice(node: node.id, document: target.document, value: value, range: range, text: Array(text.utf8), style: style)
     }

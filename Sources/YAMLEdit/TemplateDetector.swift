@@ -9,7 +9,7 @@ enum TemplateDetector {
     static func check(_ stream: YAMLStream) throws(YAMLSourceError) {
         let storage = stream.storage
         let src = storage.source
-        try checkTabIndentation(storage)
+        if !storage.isJSON { try checkTabIndentation(storage) }
         for (id, node) in storage.nodes.enumerated() {
             switch node.kind {
             case .mapping:
@@ -42,11 +42,13 @@ enum TemplateDetector {
     }
 
     /// Refuses a tab in the indentation of a line that starts structure (not inside a multi-line scalar).
-    /// libyaml tolerates it in flow collections (tab-indented JSON), but YAML forbids tabs for indentation and
-    /// other tools (PyYAML, the judge of every edit) reject such files, so they are not edited.
+    /// libyaml tolerates it in flow collections, but YAML forbids tabs for indentation and other tools (PyYAML, the
+    /// judge of every edit) reject such files, so they are not edited. JSON documents (tabs are JSON whitespace) are
+    /// not checked. Lines and multi-line scalars are both in source order, so one forward pass over each suffices.
     static func checkTabIndentation(_ storage: NodeStorage) throws(YAMLSourceError) {
         let src = storage.source
-        var multiLine: [Range<Int>] = []
+        var multiLine: [Range<Int>]?
+        var next = 0
         var lineStart = 0
         var line = 1
         while lineStart < src.count {
@@ -57,12 +59,11 @@ enum TemplateDetector {
                 i += 1
             }
             if sawTab && i < src.count && src[i] != 0x0A && src[i] != 0x0D && src[i] != UInt8(ascii: "#") {
-                if multiLine.isEmpty {
-                    multiLine = storage.nodes.lazy.filter { $0.kind == .scalar && $0.startLine != $0.endLine }
-                        .map { Int($0.startOffset)..<Int($0.endOffset) }
-                    if multiLine.isEmpty { multiLine = [0..<0] }
-                }
-                if !multiLine.contains(where: { $0.contains(i) }) {
+                let ranges = multiLine ?? storage.nodes.filter { $0.kind == .scalar && $0.startLine != $0.endLine }
+                    .map { Int($0.startOffset)..<Int($0.endOffset) }
+                multiLine = ranges
+                while next < ranges.count && ranges[next].upperBound <= i { next += 1 }
+                if next == ranges.count || !ranges[next].contains(i) {
                     throw YAMLSourceError(
                         .invalidYAML, "refused: a tab character indents this line; YAML forbids tabs for indentation and other YAML tools reject the file",
                         at: SourceLocation(offset: lineStart, line: line, column: 1))

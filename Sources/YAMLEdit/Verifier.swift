@@ -19,6 +19,7 @@ enum Verifier {
         } catch {
             throw fail("the edited text does not parse (\(error.reason))", error.location)
         }
+        if original.isJSON && !reparsed.isJSON { throw fail("the JSON document would no longer be JSON") }
         guard reparsed.documents.count == original.documents.count - first else {
             throw fail("the number of documents changed")
         }

@@ -22,6 +22,7 @@ public struct YAMLSourceError: Error, Sendable, Hashable, CustomStringConvertibl
             case documentOutOfRange = "no such document"
             case conflictingEdits = "conflicting edits"
             case verificationFailed = "verification failed"
+            case nestingTooDeep = "nesting too deep"
         }
         private let wrapped: Wrapped
         private init(_ wrapped: Wrapped) { self.wrapped = wrapped }
@@ -56,6 +57,8 @@ public struct YAMLSourceError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let documentOutOfRange = Code(.documentOutOfRange)
         /// Two edits of one call target the same scalar.
         public static let conflictingEdits = Code(.conflictingEdits)
+        /// Collections nest deeper than the editor accepts (1000 levels, 128 of flow collections).
+        public static let nestingTooDeep = Code(.nestingTooDeep)
         /// The re-parse after the splice found a change besides the targets (never expected; nothing is written).
         public static let verificationFailed = Code(.verificationFailed)
 

@@ -50,31 +50,41 @@ extension YAMLStream {
         try setting([ScalarEdit(path: path, value: value, document: document)])
     }
 
-    /// Applies `edits` and returns the new bytes. Only the bytes of the target scalars change (every comment,
-    /// key order, indentation, line ending, BOM and other document stays byte-identical); the result is
-    /// re-parsed and checked to differ from the original only in the targets, which read back as the new strings.
-    /// - Throws: `YAMLSourceError` refusals (nothing is produced): Helm templates, non-scalar keys, unresolved or
-    ///   ambiguous paths, non-scalar, anchored, aliased or tagged targets, two edits of one scalar, or a failed
-    ///   verification.
+    /// Applies `edits` and returns the new bytes (see `apply(_:)`).
     public func setting(_ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
-        try checkEditable()
-        return try applying(edits)
+        try apply(edits).bytes
     }
 
-    /// `setting(_:)` without the template and key checks (the caller has just made them).
-    func applying(_ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
+    /// Applies `edits` as one change: every path is resolved in this one parse, the edits are checked together and
+    /// spliced at once. Only the bytes of the target scalars change (every comment, key order, indentation, line
+    /// ending, BOM and other document stays byte-identical); the result is re-parsed and checked to differ from the
+    /// original only in the targets, which read back as the new strings. A target that already reads as its new
+    /// string is left alone (an edit of nothing but such targets returns the original bytes).
+    /// - Throws: `YAMLSourceError` refusals (nothing is produced): Helm templates, non-scalar keys, unresolved or
+    ///   ambiguous paths, non-scalar or tagged targets, a target that an alias repeats elsewhere, two edits of one
+    ///   scalar, or a failed verification.
+    public func apply(_ edits: [ScalarEdit]) throws(YAMLSourceError) -> EditOutcome {
+        if !checkedForEditing { try checkEditable() }
         var splices: [Splice] = []
+        var previous: [String?] = []
+        var seen: [Int: YAMLPath] = [:]
+        var exposures: [Int: AliasExposure] = [:]
         for edit in edits {
             let target = try locate(edit.path, document: edit.document)
-            let splice = try Splice.make(for: target, value: edit.value, in: storage, path: edit.path, file: file)
-            if let other = splices.first(where: { $0.node == splice.node }) {
+            let node = target.node
+            if let other = seen[node.id] {
                 throw YAMLSourceError(
-                    .conflictingEdits, "refused: \"\(edit.path)\" and an earlier edit target the same scalar (\"\(other.value)\")",
-                    at: target.node.span.start, file: file)
+                    .conflictingEdits, "refused: \"\(edit.path)\" and \"\(other)\" are the same scalar; set it once",
+                    at: node.span.start, file: file)
             }
-            splices.append(splice)
+            seen[node.id] = edit.path
+            previous.append(node.scalar)
+            if node.kind == .scalar && node.resolved == .string(edit.value) { continue }
+            let exposure = exposures[target.document] ?? AliasExposure(storage: storage, document: target.document)
+            exposures[target.document] = exposure
+            splices.append(try Splice.make(for: target, value: edit.value, in: storage, path: edit.path, exposure: exposure, file: file))
         }
-        if splices.isEmpty { return storage.source }
+        if splices.isEmpty { return EditOutcome(bytes: storage.source, previousValues: previous, changed: false) }
         splices.sort { $0.range.lowerBound < $1.range.lowerBound }
         var out: [UInt8] = []
         out.reserveCapacity(storage.source.count + splices.reduce(0) { $0 + $1.text.count })
@@ -89,6 +99,6 @@ extension YAMLStream {
         }
         out.append(contentsOf: storage.source[cursor...])
         try Verifier.verify(original: storage, edited: out, splices: splices, file: file)
-        return out
+        return EditOutcome(bytes: out, previousValues: previous, changed: true)
     }
 }

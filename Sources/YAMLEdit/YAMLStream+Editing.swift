@@ -9,12 +9,14 @@ extension YAMLStream {
             throw TemplateDetector.explain(error, bytes: bytes)
         }
         try stream.checkEditable()
-        return stream
+        var checked = stream
+        checked.checkedForEditing = true
+        return checked
     }
 
     /// Parses `bytes`, applies `edits` and returns the new bytes (see `setting(_:)`), refusing Helm templates and
     /// invalid YAML with a message that names the file, line and reason.
     public static func edit(bytes: [UInt8], file: String? = nil, _ edits: [ScalarEdit]) throws(YAMLSourceError) -> [UInt8] {
-        try forEditing(bytes: bytes, file: file).applying(edits)
+        try forEditing(bytes: bytes, file: file).apply(edits).bytes
     }
 }

@@ -10,6 +10,8 @@ public struct YAMLStream: Sendable {
     let storage: NodeStorage
     /// The file name used in messages, if the caller gave one.
     public let file: String?
+    /// Whether `forEditing` made the template and key checks (so that `apply(_:)` need not repeat them).
+    var checkedForEditing = false
 
     /// Parses `bytes` (UTF-8, optionally with a BOM).
     /// - Throws: `YAMLSourceError` `.invalidYAML` with libyaml's problem and its line and column, or

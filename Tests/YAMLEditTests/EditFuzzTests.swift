@@ -28,16 +28,31 @@ import YAMLEdit
         ": x", "? q", "a,b", "#", "- x", "=", "<<", "y", "N",
     ]
 
-    /// The path to `node` in the contract syntax, if every step can be spelled.
-    static func path(to node: YAMLNode) -> YAMLPath? {
+    /// A JSON string literal for `text`.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for u in text.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The path to `node` in the contract syntax, if every step can be spelled (with `quoting`, keys that need
+    /// quotes too).
+    static func path(to node: YAMLNode, quoting: Bool = false) -> YAMLPath? {
         var components: [YAMLPath.Component] = []
         var current = node
         while let parent = current.parent {
             switch parent.kind {
             case .mapping:
                 guard let entry = parent.entries.first(where: { $0.value.id == current.id }),
-                    let key = entry.key.scalar, entry.key.kind == .scalar, !key.isEmpty,
-                    !key.contains("."), !key.contains("["), !key.contains("]")
+                    let key = entry.key.scalar, entry.key.kind == .scalar,
+                    quoting || (!key.isEmpty && !key.contains(".") && !key.contains("[") && !key.contains("]"))
                 else { return nil }
                 components.append(.key(key))
             case .sequence:
@@ -115,19 +130,7 @@ import YAMLEdit
     /// Full re-parse of the edited bytes; every node of every document equal to the original except the target;
     /// the bytes before and after the target's line range identical.
     static func independentCheck(before: YAMLStream, after: [UInt8], target: YAMLNode, value: String) throws {
-        let reparsed = try YAMLStream(bytes: after)
-        let a = before.documents.flatMap(\.nodes)
-        let b = reparsed.documents.flatMap(\.nodes)
-        try #require(a.count == b.count && before.documentCount == reparsed.documentCount)
-        for (x, y) in zip(a, b) {
-            #expect(x.kind == y.kind && x.count == y.count && x.anchor == y.anchor && x.tag == y.tag && x.isFlow == y.isFlow)
-            if x.id == target.id {
-                #expect(y.scalar == value)
-                if y.style == .plain { #expect(ScalarResolver.resolve(plain: value).isString) }
-            } else {
-                #expect(x.scalar == y.scalar && x.style == y.style && x.aliasName == y.aliasName)
-            }
-        }
+        try independentCheck(before: before, after: after, targets: [(target, value)])
         let src = before.bytes
         let span = target.span
         var lineStart = span.start.offset
@@ -136,6 +139,31 @@ import YAMLEdit
         var lineEnd = span.end.offset
         while lineEnd < src.count && src[lineEnd] != 0x0A { lineEnd += 1 }
         let tail = src[lineEnd...]
+        #expect(after.count >= tail.count && after.suffix(tail.count).elementsEqual(tail))
+    }
+
+    /// Full re-parse of the edited bytes; every node of every document equal to the original except the targets,
+    /// which read back as their new values; the bytes before the first target and after the last identical.
+    static func independentCheck(before: YAMLStream, after: [UInt8], targets: [(YAMLNode, String)]) throws {
+        let reparsed = try YAMLStream(bytes: after)
+        let values = Dictionary(targets.map { ($0.0.id, $0.1) }, uniquingKeysWith: { a, _ in a })
+        let a = before.documents.flatMap(\.nodes)
+        let b = reparsed.documents.flatMap(\.nodes)
+        try #require(a.count == b.count && before.documentCount == reparsed.documentCount)
+        for (x, y) in zip(a, b) {
+            #expect(x.kind == y.kind && x.count == y.count && x.anchor == y.anchor && x.tag == y.tag && x.isFlow == y.isFlow)
+            if let value = values[x.id] {
+                #expect(y.scalar == value)
+                if y.style == .plain && y.tag == nil { #expect(ScalarResolver.resolve(plain: value).isString) }
+            } else {
+                #expect(x.scalar == y.scalar && x.style == y.style && x.aliasName == y.aliasName)
+            }
+        }
+        let src = before.bytes
+        let first = targets.map { $0.0.span.start.offset }.min() ?? 0
+        let last = targets.map { $0.0.span.end.offset }.max() ?? src.count
+        #expect(after.starts(with: src[..<first]))
+        let tail = src[last...]
         #expect(after.count >= tail.count && after.suffix(tail.count).elementsEqual(tail))
     }
 }

@@ -33,36 +33,61 @@ def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
 
 
 def split_path(path: str) -> list:
-    """Contract path syntax -> components: str key, int index, or (key, value) selector.
-    Brackets are split first, so selector values may contain dots and slashes."""
+    """Contract path syntax (DESIGN section 2) -> components: str key, int index, or (key, value) selector.
+    Keys may be double-quoted (with \\" and \\\\ escapes) or use Helm's backslash escape (image\\.tag); inside [...]
+    an unquoted selector value runs to the ']' (so it may hold dots and slashes), a quoted one may hold anything."""
     out: list = []
     i = 0
-    key = ""
+
+    def quoted(i: int) -> tuple[str, int]:
+        assert path[i] == '"'
+        i += 1
+        text = ""
+        while path[i] != '"':
+            if path[i] == "\\":
+                assert path[i + 1] in '"\\', f"bad escape in {path!r}"
+                i += 1
+            text += path[i]
+            i += 1
+        return text, i + 1
+
     while i < len(path):
         c = path[i]
         if c == "[":
-            if key:
-                out.append(key)
-                key = ""
-            j = path.index("]", i)
-            inner = path[i + 1:j]
-            if "=" in inner:
-                k, v = inner.split("=", 1)
-                out.append((k, v))
+            i += 1
+            if path[i] == '"':
+                key, i = quoted(i)
             else:
-                out.append(int(inner))
-            i = j + 1
-            if i < len(path) and path[i] == ".":
+                j = i
+                while path[j] not in "=]":
+                    j += 1
+                key, i = path[i:j], j
+            if path[i] == "]":
+                out.append(int(key))
                 i += 1
+            else:
+                i += 1  # '='
+                if path[i] == '"':
+                    value, i = quoted(i)
+                else:
+                    j = path.index("]", i)
+                    value, i = path[i:j], j
+                assert path[i] == "]"
+                i += 1
+                out.append((key, value))
         elif c == ".":
+            i += 1
+        elif c == '"':
+            key, i = quoted(i)
             out.append(key)
-            key = ""
-            i += 1
         else:
-            key += c
-            i += 1
-    if key:
-        out.append(key)
+            key = ""
+            while i < len(path) and path[i] not in ".[":
+                if path[i] == "\\" and i + 1 < len(path) and path[i + 1] in '.[]="\\':
+                    i += 1
+                key += path[i]
+                i += 1
+            out.append(key)
     return out
 
 
@@ -147,6 +172,14 @@ def index() -> list[dict]:
     return json.loads((SPECS / "index.json").read_text())
 
 
+def path_key(key: str) -> str:
+    """A mapping key as a path step: in double quotes (with \\" and \\\\ escapes) when it is empty or holds
+    . [ ] = " or a backslash (DESIGN section 2)."""
+    if key and not re.search(r'[.\[\]="\\]', key):
+        return key
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def scalar_value_paths(raw: bytes):
     """Every (document, path_index) of a mapping-value or sequence-item scalar whose path the syntax can express."""
     out = []
@@ -156,9 +189,10 @@ def scalar_value_paths(raw: bytes):
             node, path = stack.pop()
             if isinstance(node, yaml.MappingNode):
                 for k, v in node.value:
-                    if not isinstance(k, yaml.ScalarNode) or not re.fullmatch(r"[^.\[\]]+", k.value or ""):
+                    if not isinstance(k, yaml.ScalarNode):
                         continue
-                    p = f"{path}.{k.value}" if path else k.value
+                    key = path_key(k.value)
+                    p = f"{path}.{key}" if path else key
                     stack.append((v, p))
             elif isinstance(node, yaml.SequenceNode):
                 for i, v in enumerate(node.value):
@@ -166,3 +200,33 @@ def scalar_value_paths(raw: bytes):
             elif isinstance(node, yaml.ScalarNode) and path:
                 out.append((d, path, node))
     return out
+
+
+def judge_many(before: bytes, after: bytes, document: int, edits: list[tuple[str, str]], *, as_json: bool = False) -> None:
+    """Assert that `after` is `before` with every (path, value) of `edits` set to its string and nothing else: the
+    whole tree (PyYAML, or Python's `json` for a JSON document) and a line diff (only the targets' lines differ)."""
+    import json
+    if as_json:
+        old_docs, new_docs = [json.loads(before.decode("utf-8-sig"))], [json.loads(after.decode("utf-8-sig"))]
+    else:
+        old_docs, new_docs = load_all(before), load_all(after)
+    assert len(old_docs) == len(new_docs), "document count changed"
+    expected = copy.deepcopy(old_docs)
+    for path, value in edits:
+        assign(expected[document], path, value)
+        got = get(new_docs[document], path)
+        assert got == value and type(got) is str, f"{path} reads back as {got!r}, not {value!r}"
+    assert new_docs == expected, "something besides the targets changed"
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    if as_json:
+        # Single-line JSON values: the same lines, at most one changed per edit.
+        assert len(old_lines) == len(new_lines)
+        assert sum(a != b for a, b in zip(old_lines, new_lines)) <= len(edits)
+        return
+    allowed = set()
+    for path, _ in edits:
+        first, last = scalar_lines(before, document, path)
+        allowed.update(range(first, last + 1))
+    assert len(old_lines) == len(new_lines), "the number of lines changed"
+    for n, (a, b) in enumerate(zip(old_lines, new_lines)):
+        assert a == b or n in allowed, f"line {n + 1} changed: {a!r} -> {b!r}"

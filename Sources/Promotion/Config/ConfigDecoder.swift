@@ -220,6 +220,7 @@ public enum ConfigDecoder {
         var model = ModelSettings()
         model.gates = decodeGates(&r)
         model.field = r.string("field")
+        if let field = model.field, let problem = ManifestPath.problem(in: field) { r.report("field", problem) }
         model.allowedURIs = r.stringList("allowedUris") ?? []
         model.path = r.string("path")
         model.template = r.string("template")
@@ -236,6 +237,7 @@ public enum ConfigDecoder {
                     s.report(entry.key, "must be a template string such as \"{version}\"")
                     continue
                 }
+                if let problem = ManifestPath.problem(in: entry.key) { s.report(entry.key, problem) }
                 model.set.append((entry.key, template))
             }
             s.finish()

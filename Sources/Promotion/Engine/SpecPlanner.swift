@@ -96,18 +96,13 @@ public enum SpecPlanner {
             if let cache, let data { stream = try cache.stream(of: data, file: path) } else { stream = try YAMLStream.forEditing(bytes: bytes, file: path) }
         } catch { throw refused(error) }
         let targets = try targets(in: stream, path: path, settings: settings, request: request, env: env)
-        var edits: [ScalarEdit] = []
-        var previous: String?
-        for (index, target) in targets.enumerated() {
-            let current: String?
-            do { current = try stream.locate(target.path, document: target.document).node.scalar } catch { throw refused(error) }
-            if index == 0 { previous = current }
-            if current != target.value || stream.locateIsNull(target.path, document: target.document) {
-                edits.append(ScalarEdit(path: target.path, value: target.value, document: target.document))
-            }
-        }
-        guard !edits.isEmpty else { return nil }
-        do { return (try stream.setting(edits), previous) } catch { throw refused(error) }
+        // One multi-edit: every target resolved in this parse, checked together, spliced at once.
+        let outcome: EditOutcome
+        do {
+            outcome = try stream.apply(targets.map { ScalarEdit(path: $0.path, value: $0.value, document: $0.document) })
+        } catch { throw refused(error) }
+        guard outcome.changed else { return nil }
+        return (outcome.bytes, outcome.previousValues.first ?? nil)
     }
 
     struct Target {
@@ -134,7 +129,7 @@ public enum SpecPlanner {
             // The location that names the version (or the URI) first, so that it is the one reported as previous.
             return targets.sorted { a, b in
                 let rank: (Target) -> Int = { t in
-                    let template = settings.set.first { $0.path == t.path.description }?.template ?? ""
+                    let template = settings.set.first { (try? YAMLPath(parsing: $0.path)) == t.path }?.template ?? ""
                     return template.contains("{version}") ? 0 : template.contains("{uri}") ? 1 : 2
                 }
                 return rank(a) < rank(b)
@@ -158,9 +153,3 @@ public enum SpecPlanner {
     }
 }
 
-extension YAMLStream {
-    /// Whether the node at `path` is a null (an empty `key:` must be written even when the "value" text matches).
-    func locateIsNull(_ path: YAMLPath, document: Int?) -> Bool {
-        (try? locate(path, document: document).node.isNull) ?? false
-    }
-}

@@ -6,6 +6,7 @@
 // the editor's parse (node tree with byte spans), and the whole edit of PATH in the file's last document
 // (parse, refusal checks, path lookup, splice, re-parse verification). Each figure is the best of N runs after
 // one warm-up (the machine is shared; the minimum is the least disturbed run), with the median beside it.
+// A file the editor refuses (nesting deeper than the limit) reports the time to the refusal instead.
 // Prints one JSON object per file.
 import Foundation
 import YAMLEdit
@@ -43,6 +44,18 @@ for i in stride(from: 0, to: args.count, by: 3) {
         exit(1)
     }
     let bytes = [UInt8](data)
+    if let refusal = (try? YAMLStream(bytes: bytes)) == nil ? "refused" : nil {
+        var reason = ""
+        let (refuse, refuseMedian) = measure(repeats) {
+            do { _ = try YAMLStream.edit(bytes: bytes, file: file, [ScalarEdit(path: path, value: value)]) } catch { reason = (error as? YAMLSourceError)?.reason ?? "\(error)" }
+        }
+        print(
+            """
+            {"file": "\(file)", "bytes": \(bytes.count), "\(refusal)_ms": \(String(format: "%.3f", refuse)), \
+            "median_\(refusal)_ms": \(String(format: "%.3f", refuseMedian)), "reason": "\(reason.prefix(60))"}
+            """)
+        continue
+    }
     var events = 0
     let (bare, bareMedian) = try measure(repeats) { events = try YAMLStream.countEvents(in: bytes) }
     var documents = 0
