@@ -51,6 +51,15 @@ public final class GitMirror: GitOpsRepository {
         }
     }
 
+    public func snapshot(commit id: String) async throws -> (any RepositorySnapshot)? {
+        guard let oid = ObjectID(hex: id) else { return nil }
+        return try await worker.run { [self] state -> MirrorSnapshot? in
+            let repo = try openOrClone(state, fetchExisting: false)
+            guard let tree = try? Self.translate({ try repo.commit(oid).tree }) else { return nil }
+            return MirrorSnapshot(commitID: oid, tree: tree, worker: worker, open: { [self] in try openOrClone($0, fetchExisting: false) })
+        }
+    }
+
     public func update(
         branch: String, base: String?, policy: PushPolicy,
         plan: @Sendable (any RepositorySnapshot) throws -> CommitRequest?
@@ -349,6 +358,7 @@ public final class GitMirror: GitOpsRepository {
             guard let password = environment[passwordEnv], !password.isEmpty else {
                 throw GitOpsError(.authentication, "the environment variable \(passwordEnv) (git token for \(displayURL)) is not set")
             }
+            try PlainHTTPGuard.check(config.url, shownAs: displayURL)
             credentials = .userPassword(username: user, password: password)
         case let .ssh(ssh):
             guard FileManager.default.isReadableFile(atPath: ssh.keyFile) else {

@@ -7,19 +7,32 @@ internal import WebhookSignatures
 /// `POST /v1/webhooks/{github|gitlab|gitea|forgejo|bitbucket}`: verifies the forge's signature with the secret of
 /// an environment on that forge (`forge.webhookSecretEnv`), reads which pull request changed, and hands it to
 /// ``MergeFollowUp``, which asks the forge for the real state before recording anything.
+///
+/// The signature header is checked before the body is read, and the body is read only up to ``maxBodyBytes``: an
+/// unsigned or oversized delivery costs no memory.
 public struct ForgeWebhookIntake: Sendable {
+    /// The largest delivery read. A pull request event is a few kilobytes; GitHub's own cap (25 MB) is far more
+    /// than any merge or close event needs.
+    public static let maxBodyBytes = 1 << 20
+
     let config: PromoteConfig
-    let environment: [String: String]
+    /// The webhook secrets, by the environment variable that named them (read once, never printed).
+    let secrets: [String: Secret]
     let followUp: MergeFollowUp
 
     public init(config: PromoteConfig, environment: [String: String], followUp: MergeFollowUp) {
         self.config = config
-        self.environment = environment
+        var secrets: [String: Secret] = [:]
+        for name in Set(config.environments.compactMap(\.forge.webhookSecretEnv)) {
+            if let value = environment[name], !value.isEmpty { secrets[name] = Secret(value) }
+        }
+        self.secrets = secrets
         self.followUp = followUp
     }
 
-    /// Handles one delivery; returns (status, detail) for a 200 answer.
-    func handle(forge name: String, headers: [String: String], body: [UInt8]) async throws -> (String, String) {
+    /// Handles one delivery; returns (status, detail) for a 200 answer. `readBody` is called only after the
+    /// headers passed (see ``ForgeSignatureVerifier/checkHeaders(_:)``).
+    func handle(forge name: String, headers: [String: String], readBody: () async throws -> [UInt8]) async throws -> (String, String) {
         guard let kind = ForgeKind(rawValue: name.lowercased()) else {
             throw Problem(.notFound, "unknown-forge", "no such forge", detail: "use github, gitlab, gitea, forgejo or bitbucket")
         }
@@ -27,15 +40,19 @@ public struct ForgeWebhookIntake: Sendable {
         guard !environments.isEmpty else {
             throw Problem(.notFound, "unknown-forge", "no environment opens pull requests on \(name)")
         }
-        let secrets = Set(environments.compactMap { $0.forge.webhookSecretEnv }.compactMap { environment[$0] }.filter { !$0.isEmpty })
-        guard !secrets.isEmpty else {
+        let scheme = Self.scheme(kind)
+        let verifiers = Set(environments.compactMap(\.forge.webhookSecretEnv)).compactMap { secrets[$0] }
+            .compactMap { try? ForgeSignatureVerifier(scheme: scheme, secret: $0.exposed) }
+        guard !verifiers.isEmpty else {
             throw Problem.unauthorized("no webhook secret is configured for \(name): set forge.webhookSecretEnv")
         }
-        let scheme = Self.scheme(kind)
-        let verified = secrets.contains { secret in
-            (try? ForgeSignatureVerifier(scheme: scheme, secret: secret).verify(headers: headers, body: body)) != nil
+        // Before the body: the signature header must be there and well-formed (a GitLab token must match).
+        let plausible = verifiers.filter { (try? $0.checkHeaders(headers)) != nil }
+        guard !plausible.isEmpty else { throw Problem.unauthorized("the \(name) webhook carries no valid signature or token header") }
+        let body = try await readBody()
+        guard plausible.contains(where: { (try? $0.verify(headers: headers, body: body)) != nil }) else {
+            throw Problem.unauthorized("the \(name) webhook signature or token does not match")
         }
-        guard verified else { throw Problem.unauthorized("the \(name) webhook signature or token does not match") }
         let event: ForgeWebhookEvent
         do { event = try ForgeWebhookDecoder.decode(kind: kind, headers: headers, body: body) } catch {
             if case .malformedJSON = error {

@@ -40,6 +40,26 @@ public struct IntakeAuthenticator: Sendable {
     /// True when neither secrets nor tokens are configured.
     public var isOpen: Bool { verifier == nil && bearer == nil }
 
+    /// Refuses before the body is read what cannot succeed: no credentials at all (unless the intake is open on
+    /// purpose), an unknown or wrong bearer token, or a signed request missing one of its three headers.
+    func checkHeaders(_ headers: [String: String], allowOpen: Bool) throws(Problem) {
+        if let authorization = headers["authorization"] {
+            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
+            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
+            return
+        }
+        if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
+            guard verifier != nil else {
+                throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
+            }
+            let missing = ["webhook-id", "webhook-timestamp", "webhook-signature"].filter { (headers[$0] ?? "").isEmpty }
+            guard missing.isEmpty else { throw .unauthorized("\(WebhookVerificationFailure.missingHeaders(missing))") }
+            return
+        }
+        if allowOpen, isOpen { return }
+        throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
+    }
+
     /// Checks a request. Returns the delivery (for signed requests) so that a replay finds its promotion.
     /// `headers` are lowercased.
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {

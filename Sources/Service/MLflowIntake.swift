@@ -41,6 +41,13 @@ public struct MLflowIntake: Sendable {
         }
     }
 
+    /// Refuses, before the body is read, a delivery without MLflow's signature headers (when a secret is set).
+    func checkHeaders(_ headers: [String: String]) throws(Problem) {
+        guard verifier != nil else { return }
+        let missing = ["X-MLflow-Delivery-Id", "X-MLflow-Timestamp", "X-MLflow-Signature"].filter { (headers[$0.lowercased()] ?? "").isEmpty }
+        guard missing.isEmpty else { throw .unauthorized("\(WebhookVerificationFailure.missingHeaders(missing))") }
+    }
+
     /// Checks the signature; the delivery id lets a retried delivery find its promotion.
     func authenticate(headers: [String: String], body: [UInt8], now: Date) throws(Problem) -> Delivery {
         let id = headers["x-mlflow-delivery-id"] ?? ""

@@ -30,6 +30,10 @@ public struct MeasuredRepository: GitOpsRepository {
         try await measured("history") { try await base.history(of: branch, touching: path, limit: limit) }
     }
 
+    public func snapshot(commit id: String) async throws -> (any RepositorySnapshot)? {
+        try await measured("snapshot") { try await base.snapshot(commit: id) }
+    }
+
     private func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now
         defer { metrics.observeGit(operation, ContinuousClock.now - start) }

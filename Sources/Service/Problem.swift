@@ -45,6 +45,11 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
             headers: [.wwwAuthenticate: #"Bearer realm="promote", Webhook realm="promote""#])
     }
 
+    /// 503 while the state store cannot write (locked, disk full): nothing was stored; retry later.
+    public static let storeUnavailable = Problem(
+        .serviceUnavailable, "store-unavailable", "the state store cannot write right now",
+        detail: "nothing was stored; send the request again later", headers: [.retryAfter: "5"])
+
     public var description: String { "\(status.code) \(title)" + (detail.map { ": \($0)" } ?? "") }
 
     /// The JSON body.

@@ -57,8 +57,12 @@ public struct PromoteServer: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `onListening` receives the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let limits = ConnectionLimits()
         let app = Application(
-            router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "promote"),
+            router: makeRouter(), server: limits.server,
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "promote",
+                availableConnectionsDelegate: limits.connectionsDelegate),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
         // Shutdown runs in reverse order: intake stops first, then the schedules, then the workers finish.
         let group = ServiceGroup(

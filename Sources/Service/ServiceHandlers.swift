@@ -44,8 +44,9 @@ public struct ServiceHandlers: Sendable {
     // MARK: - Intake
 
     func postEvent(_ request: Request) async throws -> Response {
-        let body = try await Self.collect(request, limit: EventIntake.maxBodyBytes)
         let headers = Self.headers(request)
+        try intake.checkHeaders(headers, allowOpen: allowUnauthenticated)  // before the body is read
+        let body = try await Self.collect(request, limit: EventIntake.maxBodyBytes)
         let delivery = try intake.authenticate(headers: headers, body: body, now: engine.now(), allowOpen: allowUnauthenticated)
         if let delivery, let replay = try await replayed(delivery) { return replay }
         let release: ReleaseRequest
@@ -57,8 +58,9 @@ public struct ServiceHandlers: Sendable {
         guard let mlflow else {
             throw Problem(.notFound, "not-configured", "MLflow is not configured", detail: "set service.mlflow in the config")
         }
-        let body = try await Self.collect(request, limit: EventIntake.maxBodyBytes)
         let headers = Self.headers(request)
+        try mlflow.checkHeaders(headers)  // before the body is read
+        let body = try await Self.collect(request, limit: EventIntake.maxBodyBytes)
         let delivery = try mlflow.authenticate(headers: headers, body: body, now: engine.now())
         if let replay = try await replayed(delivery) { return replay }
         switch try await mlflow.release(for: body) {
@@ -70,8 +72,9 @@ public struct ServiceHandlers: Sendable {
     }
 
     func postForge(_ request: Request, forge: String) async throws -> Response {
-        let body = try await Self.collect(request, limit: 25 << 20)
-        let (status, detail) = try await forgeWebhooks.handle(forge: forge, headers: Self.headers(request), body: body)
+        let (status, detail) = try await forgeWebhooks.handle(forge: forge, headers: Self.headers(request)) {
+            try await Self.collect(request, limit: ForgeWebhookIntake.maxBodyBytes)
+        }
         return Self.json(.ok, ["status": .string(status), "detail": .string(detail)])
     }
 
@@ -139,6 +142,7 @@ public struct ServiceHandlers: Sendable {
 
     func getReady() async throws -> Response {
         _ = try await store.promotionCounts()
+        if let probe = store as? any WriteProbing { try await probe.probeWrite() }
         guard await workers.isAccepting else {
             throw Problem(.serviceUnavailable, "shutting-down", "the service is shutting down")
         }
@@ -167,6 +171,10 @@ public struct ServiceHandlers: Sendable {
                 metrics.countEvent(route: route, outcome: outcome)
             }
             return Self.problem(problem)
+        } catch let error as any TemporarilyUnavailable where error.isTemporarilyUnavailable {
+            logger.warning("state store unavailable", metadata: ["error": "\(error)"])
+            if let route { metrics.countEvent(route: route, outcome: "unavailable") }
+            return Self.problem(.storeUnavailable)
         } catch {
             logger.error("request failed", metadata: ["error": "\(error)"])
             if let route { metrics.countEvent(route: route, outcome: "error") }

@@ -64,6 +64,10 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
         lock.withLock { branches[branch].map(snapshot(commit:)) ?? nil }
     }
 
+    public func snapshot(commit id: String) async throws -> (any RepositorySnapshot)? {
+        lock.withLock { snapshot(commit: id) }
+    }
+
     /// The snapshot of commit `id` (the caller holds the lock).
     private func snapshot(commit id: String) -> MemorySnapshot? {
         guard let commit = commits[id] else { return nil }

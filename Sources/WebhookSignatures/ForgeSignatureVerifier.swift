@@ -40,21 +40,32 @@ public struct ForgeSignatureVerifier: Sendable {
     ///   - body: the body bytes exactly as received.
     /// - Throws: ``WebhookVerificationFailure`` saying why the delivery is refused.
     public func verify(headers: [String: String], body: [UInt8]) throws(WebhookVerificationFailure) {
+        guard scheme != .gitlab else { return try checkHeaders(headers) }
+        let (name, candidate) = try signature(in: headers)
+        guard HMACSHA256.isValid(candidate, for: body, key: key) else { throw .noSignatureMatches(header: name) }
+    }
+
+    /// Checks what can be checked before the body is read: the signature header is present and well-formed (for
+    /// GitLab, whose token is the whole proof, that it matches). A delivery refused here is refused without
+    /// reading its body.
+    public func checkHeaders(_ headers: [String: String]) throws(WebhookVerificationFailure) {
+        guard scheme == .gitlab else {
+            _ = try signature(in: headers)
+            return
+        }
+        let name = "X-Gitlab-Token"
+        guard let token = headers[name.lowercased()], !token.isEmpty else { throw .missingHeaders([name]) }
+        guard ConstantTime.tokensEqual(token, secret) else { throw .tokenMismatch(header: name) }
+    }
+
+    /// The headers a scheme signs with, in order of preference, with the prefix their value carries.
+    private var candidates: [(name: String, prefix: String)] {
         switch scheme {
-        case .github:
-            try verifyHex(headers: headers, body: body, candidates: [("X-Hub-Signature-256", "sha256=")])
-        case .gitea:
-            try verifyHex(headers: headers, body: body, candidates: [("X-Gitea-Signature", ""), ("X-Hub-Signature-256", "sha256=")])
-        case .forgejo:
-            try verifyHex(
-                headers: headers, body: body,
-                candidates: [("X-Forgejo-Signature", ""), ("X-Gitea-Signature", ""), ("X-Hub-Signature-256", "sha256=")])
-        case .bitbucket:
-            try verifyHex(headers: headers, body: body, candidates: [("X-Hub-Signature", "sha256=")])
-        case .gitlab:
-            let name = "X-Gitlab-Token"
-            guard let token = headers[name.lowercased()], !token.isEmpty else { throw .missingHeaders([name]) }
-            guard ConstantTime.tokensEqual(token, secret) else { throw .tokenMismatch(header: name) }
+        case .github: [("X-Hub-Signature-256", "sha256=")]
+        case .gitea: [("X-Gitea-Signature", ""), ("X-Hub-Signature-256", "sha256=")]
+        case .forgejo: [("X-Forgejo-Signature", ""), ("X-Gitea-Signature", ""), ("X-Hub-Signature-256", "sha256=")]
+        case .bitbucket: [("X-Hub-Signature", "sha256=")]
+        case .gitlab: [("X-Gitlab-Token", "")]
         }
     }
 
@@ -75,16 +86,15 @@ public struct ForgeSignatureVerifier: Sendable {
         }
     }
 
-    /// Checks the first of `candidates` present: `(header name, required prefix)`, value = prefix + 64 hex digits.
-    private func verifyHex(headers: [String: String], body: [UInt8], candidates: [(name: String, prefix: String)])
-        throws(WebhookVerificationFailure)
-    {
+    /// The first signature header present: its name and the 32 bytes it carries (prefix + 64 hex digits).
+    private func signature(in headers: [String: String]) throws(WebhookVerificationFailure) -> (String, [UInt8]) {
+        let candidates = self.candidates
         guard let (name, prefix, raw) = candidates.lazy.compactMap({ c in headers[c.name.lowercased()].map { (c.name, c.prefix, $0) } }).first,
             !raw.isEmpty
         else { throw .missingHeaders([candidates[0].name]) }
         let value = raw.trimmingSpaces
         guard value.hasPrefix(prefix), let candidate = WireEncoding.bytes(fromHex: value.dropFirst(prefix.count)), candidate.count == 32
         else { throw .malformedHeader(header: name, expected: prefix + "<64 hex digits of HMAC-SHA256>") }
-        guard HMACSHA256.isValid(candidate, for: body, key: key) else { throw .noSignatureMatches(header: name) }
+        return (name, candidate)
     }
 }

@@ -140,10 +140,7 @@ public enum ConfigDecoder {
         settings.idleTimeout = inherited?.idleTimeout ?? settings.idleTimeout
         if var t = r.mapping("timeouts") {
             for (key, target) in [("connect", \RepositorySettings.connectTimeout), ("idle", \RepositorySettings.idleTimeout)] {
-                guard let text = t.string(key) else { continue }
-                if let seconds = parseDuration(text) { settings[keyPath: target] = seconds } else {
-                    t.report(key, "'\(text)' is not a duration such as 10s or 2m")
-                }
+                if let seconds = t.duration(key, within: DurationRange.networkTimeout) { settings[keyPath: target] = seconds }
             }
             t.finish()
         }
@@ -165,6 +162,9 @@ public enum ConfigDecoder {
             if let api = forge.api, !(api.hasPrefix("https://") || isLoopbackHTTP(api)) {
                 r.report("api", "'\(redactUserInfo(api))' must be an https:// URL (http:// only on loopback)")
             }
+        }
+        if let api = forge.api, hasUserInfo(api) {
+            r.report("api", "must not contain a user or password; the token comes from tokenEnv")
         }
         return forge
     }
@@ -222,6 +222,9 @@ public enum ConfigDecoder {
         model.field = r.string("field")
         if let field = model.field, let problem = ManifestPath.problem(in: field) { r.report("field", problem) }
         model.allowedURIs = r.stringList("allowedUris") ?? []
+        for (i, prefix) in model.allowedURIs.enumerated() where !prefix.contains("://") || InputRules.hasDotSegment(prefix) {
+            r.report("allowedUris[\(i)]", "'\(prefix)' must be a URI prefix such as gs://bucket/path/, without '.' or '..' segments")
+        }
         model.path = r.string("path")
         model.template = r.string("template")
         if let path = model.path, path.hasPrefix("/") || path.split(separator: "/").contains("..") {
@@ -259,6 +262,10 @@ public enum ConfigDecoder {
         }
         if var m = s.mapping("mlflow") {
             if let url = m.string("url", required: true) {
+                if hasUserInfo(url) { m.report("url", "must not contain a user or password; use tokenEnv (the registry's bearer token)") }
+                if url.hasPrefix("http://"), !isLoopbackHTTP(url), m.node("tokenEnv") != nil {
+                    m.report("url", "is plain http:// to another host, so the token from tokenEnv would travel unencrypted; use https://")
+                }
                 var aliases: [String: String] = [:]
                 if var a = m.mapping("aliases") {
                     for entry in a.entries {
@@ -274,38 +281,42 @@ public enum ConfigDecoder {
             m.finish()
         }
         if var r = s.mapping("reconcile") {
-            if let every = r.string("every") {
-                if let seconds = parseDuration(every) { service.reconcileEvery = seconds } else { r.report("every", "'\(every)' is not a duration such as 30s, 10m or 1h") }
-            }
+            if let seconds = r.duration("every", within: DurationRange.schedule) { service.reconcileEvery = seconds }
             r.finish()
         }
         if var p = s.mapping("poll") {
-            if let every = p.string("every") {
-                if let seconds = parseDuration(every) { service.pollEvery = seconds } else { p.report("every", "'\(every)' is not a duration such as 30s, 10m or 1h") }
-            }
+            if let seconds = p.duration("every", within: DurationRange.schedule) { service.pollEvery = seconds }
             p.finish()
         }
         if var e = s.mapping("cdevents") {
             service.eventSinks = e.stringList("sinks") ?? []
+            for (i, sink) in service.eventSinks.enumerated() where hasUserInfo(sink) {
+                e.report("sinks[\(i)]", "must not contain a user or password: CDEvents are sent without credentials")
+            }
             e.finish()
         }
         return service
     }
 
-    /// `90`, `30s`, `10m`, `1h` -> seconds.
+    /// `90`, `30s`, `10m`, `1h` -> seconds: finite, above zero and at most ``DurationRange/longest`` (a year), so
+    /// that every caller can turn it into a `Duration` or an integer of milliseconds without overflowing.
     public static func parseDuration(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
-        if let unit = text.last, let factor = units[unit], let n = Double(text.dropLast()), n > 0 { return n * factor }
-        if let n = Double(text), n > 0 { return n }
-        return nil
+        DurationRange.seconds(in: text).flatMap { DurationRange.anything.contains($0) ? $0 : nil }
     }
 
+    /// True for `http://` URLs whose host is a loopback address: an IPv4 literal in 127.0.0.0/8, `[::1]`, or the
+    /// name `localhost` itself (RFC 6761), never a name that merely starts with it (`localhost.evil.example`).
     static func isLoopbackHTTP(_ url: String) -> Bool {
         guard url.hasPrefix("http://") else { return false }
-        let rest = url.dropFirst("http://".count)
-        let hostPort = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        let host = hostPort.split(separator: "@").last.map(String.init) ?? hostPort
-        return host.hasPrefix("127.") || host.hasPrefix("localhost") || host.hasPrefix("[::1]")
+        let authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        return LoopbackAddress.isLoopback(host: LoopbackAddress.host(ofHostPort: hostPort))
+    }
+
+    /// True when the URL's authority carries user info at all (`user@`, `token@`, `user:secret@`): API URLs never need it.
+    static func hasUserInfo(_ url: String) -> Bool {
+        let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url[...]
+        return afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }.contains("@")
     }
 
     static func hasUserInfoPassword(_ url: String) -> Bool {

@@ -5,6 +5,8 @@ struct ConfigReader {
     let path: String
     let node: ConfigNode
     private(set) var entries: [ConfigNode.Entry] = []
+    /// The position of each key in `entries`, so that a lookup does not scan (a mapping of many models stays linear).
+    private var positions: [String: Int] = [:]
     private var consumed: Set<String> = []
     private let problems: ProblemSink
 
@@ -16,6 +18,7 @@ struct ConfigReader {
         switch node.value {
         case .mapping(let entries):
             self.entries = entries
+            for (i, entry) in entries.enumerated() where positions[entry.key] == nil { positions[entry.key] = i }
         default:
             if !node.isNull { problems.add(file, node.line, path, "must be a mapping of keys to values") }
         }
@@ -26,7 +29,8 @@ struct ConfigReader {
     /// The raw node under `key`, marking it as known.
     mutating func node(_ key: String) -> ConfigNode? {
         consumed.insert(key)
-        guard let entry = entries.first(where: { $0.key == key }), !entry.value.isNull else { return nil }
+        guard let i = positions[key], !entries[i].value.isNull else { return nil }
+        let entry = entries[i]
         return entry.value
     }
 
@@ -91,7 +95,7 @@ struct ConfigReader {
     }
 
     func report(_ key: String, line: Int? = nil, _ message: String) {
-        let l = line ?? entries.first(where: { $0.key == key })?.keyLine ?? node.line
+        let l = line ?? positions[key].map { entries[$0].keyLine } ?? node.line
         problems.add(file, l, keyPath(key), message)
     }
 

@@ -44,7 +44,7 @@ public struct PromotionEngine: Sendable {
     public func check(_ request: ReleaseRequest) throws(PromotionError) {
         _ = try targets(for: request)
         let allowed = config.model(request.model).allowedURIs
-        if !allowed.isEmpty, !allowed.contains(where: request.uri.hasPrefix) {
+        if !allowed.isEmpty, !allowed.contains(where: { InputRules.uri(request.uri, isUnder: $0) }) {
             throw PromotionError(
                 .notAllowed, "uri '\(request.uri)' is not under the allowed prefixes of \(request.model): \(allowed.joined(separator: ", "))")
         }
@@ -119,6 +119,12 @@ struct Run {
     mutating func execute() async throws {
         let targets = try engine.targets(for: request)
         if !options.dryRun { try await store.setState(.running, detail: nil, of: record.id, now: engine.now()) }
+        for env in targets {  // the repository's templates are checked before anything is pushed
+            guard let base = try await fetchedRepository(env.repository).snapshot(of: env.repository.branch) else { continue }
+            try RepositoryTemplates.check(
+                in: base, review: ReviewContext(request: request, environment: env.name, isRollback: options.isRollback, promotionID: record.id),
+                opensPullRequest: env.mode == .pullRequest)
+        }
         var awaitingReview = false
         var superseded: String?
         for env in targets {

@@ -19,6 +19,9 @@ public protocol GitOpsRepository: Sendable {
     func deleteBranch(_ branch: String, expectedTip: String?) async throws
     /// The commits reachable from `branch`, newest first, optionally only those touching `path`.
     func history(of branch: String, touching path: String?, limit: Int) async throws -> [CommitInfo]
+    /// The tree of commit `id` (hex) as of the last fetch, or nil when the mirror does not hold it: what
+    /// `ledger rebuild` reads to check a commit's trailers against the change it carries.
+    func snapshot(commit id: String) async throws -> (any RepositorySnapshot)?
 }
 
 /// A read-only view of one commit's tree.

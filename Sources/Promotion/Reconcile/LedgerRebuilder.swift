@@ -18,7 +18,10 @@ public struct LedgerRebuilder: Sendable {
             var seen = Set<String>()
             for commit in try await repo.history(of: env.repository.branch, touching: nil, limit: limit) {
                 for provenance in Provenance.parse(commitMessage: commit.message)
-                where provenance.environment == env.name && seen.insert(provenance.model).inserted {
+                where provenance.environment == env.name && !seen.contains(provenance.model) {
+                    // Only trailers consistent with the change the commit carries are facts.
+                    guard try await trusts(provenance, commit: commit.id, in: repo) else { continue }
+                    seen.insert(provenance.model)
                     found.append(LedgerEntry(
                         model: provenance.model, environment: env.name, version: provenance.version, uri: provenance.uri,
                         status: .live, commit: commit.id, promotionID: provenance.event, recordedAt: commit.time))
@@ -33,5 +36,16 @@ public struct LedgerRebuilder: Sendable {
             try await engine.store.record(entry)
         }
         return found
+    }
+
+    /// Reads the spec the trailers name at the commit and at its first parent, and asks ``TrailerTrust``.
+    func trusts(_ provenance: Provenance, commit: String, in repo: any GitOpsRepository) async throws -> Bool {
+        guard let env = engine.config.environment(named: provenance.environment), let snapshot = try await repo.snapshot(commit: commit) else {
+            return false
+        }
+        let path = engine.config.specPath(model: provenance.model, environment: env)
+        let before = try snapshot.parent()?.entry(at: path) ?? .missing
+        return TrailerTrust.problem(
+            with: provenance, config: engine.config, specAtCommit: try snapshot.entry(at: path), specBeforeCommit: before) == nil
     }
 }

@@ -39,7 +39,48 @@ public enum InputRules {
             return "scheme '\(scheme)' is not allowed (use one of \(allowedURISchemes.sorted().joined(separator: ", ")))"
         }
         guard sep.upperBound < uri.endIndex else { return "has nothing after '\(scheme)://'" }
+        if hasDotSegment(uri) { return "must not contain '.' or '..' path segments (also percent-encoded)" }
         return nil
+    }
+
+    /// True when a path segment of `uri` is `.` or `..`, also written with `%2e`, or a segment holds an encoded
+    /// `/` or `\` (`%2f`, `%5c`): such a URI can name a place outside the prefix it seems to be under.
+    public static func hasDotSegment(_ uri: String) -> Bool {
+        let path = uri.range(of: "://").map { uri[$0.upperBound...] } ?? uri[...]
+        let withoutQuery = path.prefix { $0 != "?" && $0 != "#" }
+        for segment in withoutQuery.split(separator: "/", omittingEmptySubsequences: false) {
+            let lower = segment.lowercased()
+            if lower.contains("%2f") || lower.contains("%5c") || lower.contains("\\") { return true }
+            let decoded = lower.replacingOccurrences(of: "%2e", with: ".")
+            if decoded == "." || decoded == ".." { return true }
+        }
+        return false
+    }
+
+    /// Whether artifact `uri` lies under `prefix` (an `allowedUris` entry): scheme and host compared exactly
+    /// (ignoring case), then the path by whole segments (`gs://models/a` is under `gs://models/` and
+    /// `gs://models/a`, not under `gs://models/ab`). A URI with dot segments, user info, a query or a fragment
+    /// is under nothing.
+    public static func uri(_ uri: String, isUnder prefix: String) -> Bool {
+        guard !hasDotSegment(uri), let u = split(uri), let p = split(prefix), u.query == nil else { return false }
+        guard u.scheme == p.scheme, u.host == p.host, !u.host.contains("@") else { return false }
+        var prefixSegments = p.path.split(separator: "/", omittingEmptySubsequences: false)
+        if prefixSegments.last == "" { prefixSegments.removeLast() }
+        let uriSegments = u.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard uriSegments.count >= prefixSegments.count else { return false }
+        return zip(uriSegments, prefixSegments).allSatisfy { $0 == $1 }
+    }
+
+    /// scheme, host (lowercased) and path (without the leading `/`), and whether a query or fragment follows.
+    private static func split(_ uri: String) -> (scheme: String, host: String, path: Substring, query: Substring?)? {
+        guard let sep = uri.range(of: "://") else { return nil }
+        let rest = uri[sep.upperBound...]
+        let end = rest.firstIndex { $0 == "?" || $0 == "#" }
+        let beforeQuery = rest[..<(end ?? rest.endIndex)]
+        let slash = beforeQuery.firstIndex(of: "/")
+        let host = beforeQuery[..<(slash ?? beforeQuery.endIndex)]
+        let path = slash.map { beforeQuery[beforeQuery.index(after: $0)...] } ?? ""
+        return (String(uri[..<sep.lowerBound]).lowercased(), host.lowercased(), path, end.map { rest[$0...] })
     }
 
     /// Why `name` cannot be a metric name, or nil when it can.

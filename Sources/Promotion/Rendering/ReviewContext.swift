@@ -1,5 +1,4 @@
 internal import Foundation
-internal import Mustache
 
 /// Everything a commit message or pull request says about one promotion into one environment: the values the
 /// Mustache templates render.
@@ -162,18 +161,15 @@ public struct ReviewContext: Sendable {
         return String(repeating: "`", count: max(3, longest + 1))
     }
 
-    /// Renders `template` (Mustache) with this context.
-    public func render(_ template: String) throws(TemplateError) -> String {
-        let parsed: MustacheTemplate
-        do { parsed = try MustacheTemplate(string: template) } catch {
-            throw TemplateError(message: String(describing: error))
-        }
-        return parsed.render(values)
+    /// Renders `template` (Mustache) with this context, within ``BoundedTemplate/Limits/standard``.
+    public func render(_ template: String, file: String? = nil) throws(TemplateError) -> String {
+        try BoundedTemplate(template, file: file).render(values)
     }
 
     /// The commit message: the rendered template, then the provenance trailers.
     public func commitMessage(template: String = DefaultTemplates.commitMessage) throws(TemplateError) -> String {
         let text = try render(template)
+        try TrailerGuard.refuseTrailers(in: text, file: "commit message template")
         let provenance = Provenance(
             model: request.model, version: request.version, uri: request.uri, environment: environment,
             event: promotionID, run: request.source.runURL ?? request.source.pipeline)
@@ -182,19 +178,37 @@ public struct ReviewContext: Sendable {
 
     /// The pull request title: one line.
     public func pullRequestTitle(template: String = DefaultTemplates.pullRequestTitle) throws(TemplateError) -> String {
-        try render(template).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let text = try render(template)
+        try TrailerGuard.refuseTrailers(in: text, file: "pull request title template")
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty } ?? "Promote \(request.model) \(request.version) to \(environment)"
     }
 
     /// The pull request body (Markdown).
     public func pullRequestBody(template: String = DefaultTemplates.pullRequestBody) throws(TemplateError) -> String {
-        try render(template).trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        let text = try render(template)
+        // A squash merge turns the body into the commit message: it must not carry trailers either.
+        try TrailerGuard.refuseTrailers(in: text, file: "pull request body template")
+        return text.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
     }
 }
 
-/// A Mustache template that does not parse.
+/// A Mustache template that does not parse, breaks a limit, or renders what Promote alone may write.
 public struct TemplateError: Error, Sendable, CustomStringConvertible {
+    /// The template's file (`templates/pr-body.mustache`), when known.
+    public var file: String?
+    /// 1-based; 0 when the problem has no one line.
+    public var line: Int
     public var message: String
 
-    public var description: String { "template error: \(message)" }
+    public init(file: String? = nil, line: Int = 0, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        guard let file else { return "template error: \(message)" }
+        return "template error: \(file)\(line > 0 ? ":\(line)" : ""): \(message)"
+    }
 }
