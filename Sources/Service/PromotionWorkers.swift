@@ -119,7 +119,10 @@ public final class PromotionWorkers: Service, Sendable {
         logger[metadataKey: "model"] = "\(record.request.model)"
         logger[metadataKey: "version"] = "\(record.request.version)"
         do {
-            let report = try await engine.run(record, created: true, options: PromotionOptions(origin: record.origin))
+            // Lines the adapters log while it runs (git, forge) carry the promotion's id.
+            let report = try await LogContext.$promotionID.withValue(record.id) {
+                try await engine.run(record, created: true, options: PromotionOptions(origin: record.origin))
+            }
             logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
         } catch {
             // The engine has recorded the failure on the promotion; a transport failure stays for the next event.

@@ -234,12 +234,22 @@ final class RecordedMLflow: MLflowTransport, @unchecked Sendable {
         #expect(client(RecordedMLflow()).rewrite("mlflow-artifacts:/1/x") == "mlflow-artifacts:/1/x")
     }
 
-    @Test func latestMetricPerKey() {
+    @Test func latestMetricPerKey() throws {
         let list: JSONValue = [
             ["key": "acc", "value": .number(0.5), "timestamp": 1, "step": 0], ["key": "acc", "value": .number(0.7), "timestamp": 1, "step": 2],
             ["key": "acc", "value": .number(0.6), "timestamp": 9, "step": 1], ["key": "loss", "value": 1, "timestamp": 1, "step": 0],
             ["key": "loss", "value": .number(0.25), "timestamp": 2, "step": 0],
         ]
-        #expect(MLflowClient.latestMetrics(list) == ["acc": 0.7, "loss": 0.25])
+        let metrics = try MLflowClient.decode([MLflowMetricPayload].self, from: list, call: "test")
+        #expect(MLflowMetricPayload.latest(metrics) == ["acc": 0.7, "loss": 0.25])
+    }
+
+    /// A run whose answer lacks `info.artifact_uri` fails naming the field (no empty default).
+    @Test func aMissingFieldIsAnInvalidResponseNamingIt() throws {
+        let run: JSONValue = ["info": ["experiment_id": "1"], "data": ["metrics": []]]
+        let error = try #require(throws: RegistryError.self) { try MLflowClient.decode(MLflowRunPayload.self, from: run, call: "GET runs/get") }
+        #expect(error.kind == .invalidResponse && error.message.contains("'info.artifact_uri' is missing"), "\(error.message)")
+        let metric: JSONValue = [["key": "acc", "value": "high"]]
+        #expect(throws: RegistryError.self) { try MLflowClient.decode([MLflowMetricPayload].self, from: metric, call: "GET runs/get") }
     }
 }
