@@ -2,9 +2,8 @@ internal import Foundation
 internal import JSON
 internal import Promotion
 
-/// `model-versions/get`'s `model_version`: the fields Promote reads. `source` and `version` are required.
+/// `model-versions/get`'s `model_version`: the fields Promote reads; `source` is required.
 struct MLflowModelVersionPayload: Decodable {
-    var version: String
     var source: String
     var run_id: String?
     var status: String?

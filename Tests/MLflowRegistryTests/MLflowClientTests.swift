@@ -193,7 +193,9 @@ final class RecordedMLflow: MLflowTransport, @unchecked Sendable {
             _ = try await client(t).resolve(model: "m", version: "1")
         }
         t.answer("GET /api/2.0/mlflow/model-versions/get?name=m&version=2", status: 200, body: #"{"model_version": {"status": "READY"}}"#)
-        await expectRegistryError(.invalidResponse, containing: ["no source"]) { _ = try await client(t).resolve(model: "m", version: "2") }
+        await expectRegistryError(.invalidResponse, containing: ["the field 'source' is missing"]) {
+            _ = try await client(t).resolve(model: "m", version: "2")
+        }
         t.answer("GET /api/2.0/mlflow/model-versions/get?name=m&version=3", status: 400,
                  body: #"{"error_code": "INVALID_PARAMETER_VALUE", "message": "bad version"}"#)
         await expectRegistryError(.invalidResponse, containing: ["INVALID_PARAMETER_VALUE: bad version"]) {
