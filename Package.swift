@@ -97,6 +97,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            // The OpenAPI document of the service's API, compiled into the binary (no resource bundle to ship).
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: strict),
 
         // Composition: the CLI command tree (a library, tested by parsing) and the thin executable.

@@ -14,6 +14,9 @@ public struct ForgeSimFault: Sendable, Hashable, Codable {
         case hugeBody
         /// Answer 200 with an HTML page instead of JSON (a proxy's error page).
         case nonJSON
+        /// Answer 200 with a JSON object that lacks every field the forge's API documents (a broken proxy or an
+        /// incompatible forge version).
+        case incompleteJSON
         /// Answer 401 as a bad token would.
         case unauthorized
         /// Carry the request out, then answer `status` (default 502) as if the answer were lost on the way back.

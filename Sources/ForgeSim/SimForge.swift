@@ -185,6 +185,8 @@ final class SimForge: @unchecked Sendable {
         case .nonJSON:
             r = SimResponse(status: 200, headers: [("Content-Type", "text/html")],
                             body: Data("<html><body><h1>Welcome to nginx!</h1></body></html>\n".utf8))
+        case .incompleteJSON:
+            r = .json(200, ["message": "ok"])
         case .unauthorized:
             r = unauthorized()
         case .delay, .lostAnswer:

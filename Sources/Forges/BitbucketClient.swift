@@ -27,10 +27,10 @@ public struct BitbucketClient: ForgeAdapter {
 
     private func listOpen(stop: @escaping ([JSONValue]) -> Bool = { _ in false }) async throws(ForgeFailure) -> [PullRequest] {
         let query: [(String, String)] = [("state", "OPEN"), ("pagelen", "\(pageSize)")]
-        let items: (JSONValue) -> [JSONValue] = { doc in doc["values"]?.array ?? [] }
+        let items: (JSONValue) -> [JSONValue]? = { doc in doc["values"]?.array }
         let next: (JSONValue, ForgeResponse, Int, String) -> String? = { doc, _, _, _ in doc["next"]?.string }
         let values = try await transport.paginate(repoPath + "/pullrequests", query: query, items: items, nextURL: next, stop: stop)
-        return values.map(Self.pullRequest)
+        return try values.map { (value) throws(ForgeFailure) -> PullRequest in try Self.pullRequest(value) }
     }
 
     public func findOpenPullRequest(head: String, base: String) async throws -> PullRequest? {
@@ -54,7 +54,7 @@ public struct BitbucketClient: ForgeAdapter {
         // Atlassian does not document the answer for a duplicate; 400 and 409 are both taken as "already exists".
         let alreadyExists = { (failure: ForgeFailure) in failure.status == 400 || failure.status == 409 }
         return try await creatingOnce(request, alreadyExists: alreadyExists) { () async throws(ForgeFailure) -> PullRequest in
-            Self.pullRequest(try await transport.send("POST", repoPath + "/pullrequests", json: body).json())
+            try Self.pullRequest(await transport.send("POST", repoPath + "/pullrequests", json: body).json())
         }
     }
 
@@ -63,11 +63,11 @@ public struct BitbucketClient: ForgeAdapter {
         if let title { fields["title"] = .string(title) }
         if let body { fields["description"] = .string(body) }
         if fields.count == 1 { return try await pullRequest(number: number) }
-        return Self.pullRequest(try await transport.send("PUT", "\(repoPath)/pullrequests/\(number)", json: .object(fields)).json())
+        return try Self.pullRequest(await transport.send("PUT", "\(repoPath)/pullrequests/\(number)", json: .object(fields)).json())
     }
 
     public func pullRequest(number: Int) async throws -> PullRequest {
-        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pullrequests/\(number)").json())
+        try Self.pullRequest(await transport.send("GET", "\(repoPath)/pullrequests/\(number)").json())
     }
 
     public func addLabels(_ labels: [String], to number: Int) async throws {}
@@ -111,23 +111,13 @@ public struct BitbucketClient: ForgeAdapter {
         case .squash: "squash"
         case .rebase: "fast_forward"
         }
-        return Self.pullRequest(try await transport.send("POST", "\(repoPath)/pullrequests/\(number)/merge",
+        return try Self.pullRequest(await transport.send("POST", "\(repoPath)/pullrequests/\(number)/merge",
                                                          json: ["type": "pullrequest_merge_parameters", "merge_strategy": .string(strategy)]).json())
     }
 
     private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
 
-    static func pullRequest(_ j: JSONValue) -> PullRequest {
-        let state: PullRequest.State = switch j["state"]?.string {
-        case "OPEN": .open
-        case "MERGED": .merged
-        default: .closed
-        }
-        return PullRequest(
-            number: j["id"]?.int ?? 0, url: j["links"]?["html"]?["href"]?.string ?? "", title: j["title"]?.string ?? "",
-            body: j["description"]?.string ?? "", head: j["source"]?["branch"]?["name"]?.string ?? "",
-            base: j["destination"]?["branch"]?["name"]?.string ?? "", headSHA: j["source"]?["commit"]?["hash"]?.string,
-            state: state, draft: j["draft"]?.bool ?? false, mergeable: nil,
-            mergeCommitSHA: state == .merged ? j["merge_commit"]?["hash"]?.string : nil, labels: [])
+    static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {
+        try ForgeDecoding.decode(BitbucketPullRequestPayload.self, from: j, what: "a Bitbucket pull request").pullRequest
     }
 }

@@ -1,4 +1,5 @@
 public import CurlHTTP
+public import Logging
 
 /// How to reach one forge project: `forge:` in `promote.yaml`, with the token already read from its environment variable.
 public struct ForgeConfig: Sendable, CustomStringConvertible {
@@ -22,12 +23,15 @@ public struct ForgeConfig: Sendable, CustomStringConvertible {
     public var retry: RetryPolicy
     /// Items per page when listing (capped by each forge's maximum).
     public var pageSize: Int
+    /// Where the client logs retries and waits; the caller's logger, with its metadata.
+    public var logger: Logger
 
     public init(
         kind: ForgeKind, apiBase: String? = nil, project: String, token: String, username: String? = nil,
         tokenSource: String? = nil, userAgent: String = "promote-bot", http: CurlOptions = CurlOptions(),
-        retry: RetryPolicy = RetryPolicy(), pageSize: Int = 100
+        retry: RetryPolicy = RetryPolicy(), pageSize: Int = 100, logger: Logger = Logger(label: "promote.forges")
     ) {
+        self.logger = logger
         self.kind = kind
         var base = apiBase ?? kind.defaultAPIBase ?? ""
         while base.hasSuffix("/") { base.removeLast() }

@@ -19,7 +19,7 @@ public final class ForgeTransport: Sendable {
     private let pool: CurlWorkerPool
     private let authHeaders: HTTPHeaders
     private let budgetState = BudgetState()
-    private let logger = Logger(label: "promote.forges")
+    private var logger: Logger { config.logger }
     private let baseURL: URL?
 
     /// `authHeaders` are sent with every request (the forge's auth and API-version headers).
@@ -117,10 +117,11 @@ public final class ForgeTransport: Sendable {
 
     /// Follows pages: the first is requested, then each `Link: rel="next"` (or what `nextURL(body, response,
     /// itemCount, currentURL)` returns) until none is left or `maxPages` is reached. `items` extracts the page's
-    /// elements; `stop` ends early when it returns true.
+    /// elements; `stop` ends early when it returns true. A page that is not a list (`items` returns nil) is an
+    /// ``ForgeFailure/Kind/unexpectedResponse``.
     public func paginate(
         _ path: String, query: [(String, String)], maxPages: Int = 1000,
-        items: (JSONValue) -> [JSONValue] = { $0.array ?? [] },
+        items: (JSONValue) -> [JSONValue]? = { $0.array },
         nextURL: ((JSONValue, ForgeResponse, Int, String) -> String?)? = nil,
         stop: ([JSONValue]) -> Bool = { _ in false }
     ) async throws(ForgeFailure) -> [JSONValue] {
@@ -131,7 +132,11 @@ public final class ForgeTransport: Sendable {
             pages += 1
             let response = try await send("GET", absoluteURL: target)
             let doc = try response.json()
-            let page = items(doc)
+            guard let page = items(doc) else {
+                throw ForgeFailure(
+                    kind: .unexpectedResponse, request: "GET \(Self.pathOnly(target))", status: response.status,
+                    message: "the answer is not a list of items (\(doc.typeDescription))")
+            }
             all.append(contentsOf: page)
             if stop(page) { break }
             next = nextURL.map { $0(doc, response, page.count, target) } ?? response.nextLink

@@ -28,12 +28,12 @@ public struct GitHubClient: ForgeAdapter {
         let found = try await transport.paginate(repoPath + "/pulls", query: query, stop: { page in
             page.contains { $0["head"]?["ref"]?.string == head && $0["base"]?["ref"]?.string == base }
         })
-        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+        return try found.map { try Self.pullRequest($0) }.first { $0.head == head && $0.base == base && $0.state == .open }
     }
 
     public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
         let all = try await transport.paginate(repoPath + "/pulls", query: [("state", "open"), ("per_page", "\(pageSize)")])
-        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+        return try all.map { try Self.pullRequest($0) }.filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
     }
 
     public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
@@ -41,7 +41,7 @@ public struct GitHubClient: ForgeAdapter {
                                "body": .string(request.body), "draft": .bool(request.draft)]
         let alreadyExists = { (failure: ForgeFailure) in failure.status == 422 && failure.message.lowercased().contains("already exists") }
         return try await creatingOnce(request, alreadyExists: alreadyExists) { () async throws(ForgeFailure) -> PullRequest in
-            Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
+            try Self.pullRequest(await transport.send("POST", repoPath + "/pulls", json: body).json())
         }
     }
 
@@ -51,11 +51,11 @@ public struct GitHubClient: ForgeAdapter {
         if let body { fields["body"] = .string(body) }
         if fields.isEmpty { return try await pullRequest(number: number) }
         let r = try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: .object(fields))
-        return Self.pullRequest(try r.json())
+        return try Self.pullRequest(r.json())
     }
 
     public func pullRequest(number: Int) async throws -> PullRequest {
-        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
     }
 
     public func addLabels(_ labels: [String], to number: Int) async throws {
@@ -103,14 +103,7 @@ public struct GitHubClient: ForgeAdapter {
 
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
 
-    static func pullRequest(_ j: JSONValue) -> PullRequest {
-        let merged = j["merged"]?.bool == true || (j["merged_at"].map { !$0.isNull } ?? false)
-        let state: PullRequest.State = merged ? .merged : (j["state"]?.string == "open" ? .open : .closed)
-        return PullRequest(
-            number: j["number"]?.int ?? 0, url: j["html_url"]?.string ?? "", title: j["title"]?.string ?? "",
-            body: j["body"]?.string ?? "", head: j["head"]?["ref"]?.string ?? "", base: j["base"]?["ref"]?.string ?? "",
-            headSHA: j["head"]?["sha"]?.string, state: state, draft: j["draft"]?.bool ?? false,
-            mergeable: j["mergeable"]?.bool, mergeCommitSHA: merged ? j["merge_commit_sha"]?.string : nil,
-            labels: (j["labels"]?.array ?? []).compactMap { $0["name"]?.string })
+    static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {
+        try ForgeDecoding.decode(GitHubPullRequestPayload.self, from: j, what: "a GitHub pull request").pullRequest()
     }
 }

@@ -24,13 +24,13 @@ public struct GitLabClient: ForgeAdapter {
         let found = try await transport.paginate(projectPath + "/merge_requests", query: query, nextURL: nextPage, stop: { page in
             page.contains { $0["source_branch"]?.string == head && $0["target_branch"]?.string == base && $0["state"]?.string == "opened" }
         })
-        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+        return try found.map { try Self.pullRequest($0) }.first { $0.head == head && $0.base == base && $0.state == .open }
     }
 
     public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
         let all = try await transport.paginate(projectPath + "/merge_requests", query: [("state", "opened"), ("per_page", "\(pageSize)")],
                                                nextURL: nextPage)
-        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+        return try all.map { try Self.pullRequest($0) }.filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
     }
 
     public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
@@ -38,7 +38,7 @@ public struct GitLabClient: ForgeAdapter {
         let body: JSONValue = ["source_branch": .string(request.head), "target_branch": .string(request.base),
                                "title": .string(title), "description": .string(request.body)]
         return try await creatingOnce(request, alreadyExists: { $0.status == 409 }) { () async throws(ForgeFailure) -> PullRequest in
-            Self.pullRequest(try await transport.send("POST", projectPath + "/merge_requests", json: body).json())
+            try Self.pullRequest(await transport.send("POST", projectPath + "/merge_requests", json: body).json())
         }
     }
 
@@ -47,11 +47,11 @@ public struct GitLabClient: ForgeAdapter {
         if let title { fields["title"] = .string(title) }
         if let body { fields["description"] = .string(body) }
         if fields.isEmpty { return try await pullRequest(number: number) }
-        return Self.pullRequest(try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: .object(fields)).json())
+        return try Self.pullRequest(await transport.send("PUT", "\(projectPath)/merge_requests/\(number)", json: .object(fields)).json())
     }
 
     public func pullRequest(number: Int) async throws -> PullRequest {
-        Self.pullRequest(try await transport.send("GET", "\(projectPath)/merge_requests/\(number)").json())
+        try Self.pullRequest(await transport.send("GET", "\(projectPath)/merge_requests/\(number)").json())
     }
 
     public func addLabels(_ labels: [String], to number: Int) async throws {
@@ -102,7 +102,7 @@ public struct GitLabClient: ForgeAdapter {
 
     public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
         let body: JSONValue = method == .squash ? ["squash": true] : ["squash": false]
-        return Self.pullRequest(try await transport.send("PUT", "\(projectPath)/merge_requests/\(number)/merge", json: body).json())
+        return try Self.pullRequest(await transport.send("PUT", "\(projectPath)/merge_requests/\(number)/merge", json: body).json())
     }
 
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
@@ -124,20 +124,7 @@ public struct GitLabClient: ForgeAdapter {
         return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
     }
 
-    static func pullRequest(_ j: JSONValue) -> PullRequest {
-        let state: PullRequest.State = switch j["state"]?.string {
-        case "opened": .open
-        case "merged": .merged
-        default: .closed
-        }
-        let title = j["title"]?.string ?? ""
-        let detailed = j["detailed_merge_status"]?.string
-        let mergeable: Bool? = detailed.map { $0 == "mergeable" } ?? j["has_conflicts"]?.bool.map { !$0 }
-        return PullRequest(
-            number: j["iid"]?.int ?? 0, url: j["web_url"]?.string ?? "", title: title, body: j["description"]?.string ?? "",
-            head: j["source_branch"]?.string ?? "", base: j["target_branch"]?.string ?? "", headSHA: j["sha"]?.string,
-            state: state, draft: j["draft"]?.bool ?? j["work_in_progress"]?.bool ?? false, mergeable: mergeable,
-            mergeCommitSHA: state == .merged ? (j["merge_commit_sha"]?.string ?? j["squash_commit_sha"]?.string) : nil,
-            labels: (j["labels"]?.array ?? []).compactMap { $0.string ?? $0["name"]?.string })
+    static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {
+        try ForgeDecoding.decode(GitLabMergeRequestPayload.self, from: j, what: "a GitLab merge request").pullRequest
     }
 }

@@ -24,12 +24,12 @@ public struct GiteaClient: ForgeAdapter {
                                                  nextURL: nextPage, stop: { page in
             page.contains { $0["head"]?["ref"]?.string == head && $0["base"]?["ref"]?.string == base }
         })
-        return found.map(Self.pullRequest).first { $0.head == head && $0.base == base && $0.state == .open }
+        return try found.map { try Self.pullRequest($0) }.first { $0.head == head && $0.base == base && $0.state == .open }
     }
 
     public func listOpenPullRequests(headPrefix: String) async throws -> [PullRequest] {
         let all = try await transport.paginate(repoPath + "/pulls", query: [("state", "open"), ("limit", "\(pageSize)")], nextURL: nextPage)
-        return all.map(Self.pullRequest).filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
+        return try all.map { try Self.pullRequest($0) }.filter { $0.head.hasPrefix(headPrefix) && $0.state == .open }
     }
 
     public func createPullRequest(_ request: NewPullRequest) async throws -> PullRequest {
@@ -37,7 +37,7 @@ public struct GiteaClient: ForgeAdapter {
         let body: JSONValue = ["head": .string(request.head), "base": .string(request.base), "title": .string(title),
                                "body": .string(request.body)]
         return try await creatingOnce(request, alreadyExists: { $0.status == 409 }) { () async throws(ForgeFailure) -> PullRequest in
-            Self.pullRequest(try await transport.send("POST", repoPath + "/pulls", json: body).json())
+            try Self.pullRequest(await transport.send("POST", repoPath + "/pulls", json: body).json())
         }
     }
 
@@ -46,11 +46,11 @@ public struct GiteaClient: ForgeAdapter {
         if let title { fields["title"] = .string(title) }
         if let body { fields["body"] = .string(body) }
         if fields.isEmpty { return try await pullRequest(number: number) }
-        return Self.pullRequest(try await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: .object(fields)).json())
+        return try Self.pullRequest(await transport.send("PATCH", "\(repoPath)/pulls/\(number)", json: .object(fields)).json())
     }
 
     public func pullRequest(number: Int) async throws -> PullRequest {
-        Self.pullRequest(try await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
     }
 
     /// Gitea takes label ids: the repository's labels are listed and the names looked up. A missing label is an error.
@@ -122,15 +122,8 @@ public struct GiteaClient: ForgeAdapter {
         return ForgeTransport.setting("page", to: "\(page + 1)", in: current)
     }
 
-    static func pullRequest(_ j: JSONValue) -> PullRequest {
-        let merged = j["merged"]?.bool == true
-        let state: PullRequest.State = merged ? .merged : (j["state"]?.string == "open" ? .open : .closed)
-        let title = j["title"]?.string ?? ""
-        return PullRequest(
-            number: j["number"]?.int ?? 0, url: j["html_url"]?.string ?? "", title: title, body: j["body"]?.string ?? "",
-            head: j["head"]?["ref"]?.string ?? "", base: j["base"]?["ref"]?.string ?? "", headSHA: j["head"]?["sha"]?.string,
-            state: state, draft: j["draft"]?.bool ?? (title.hasPrefix("WIP:") || title.hasPrefix("[WIP]")),
-            mergeable: j["mergeable"]?.bool, mergeCommitSHA: merged ? j["merge_commit_sha"]?.string : nil,
-            labels: (j["labels"]?.array ?? []).compactMap { $0["name"]?.string })
+    static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {
+        try ForgeDecoding.decode(GitHubPullRequestPayload.self, from: j, what: "a Gitea pull request")
+            .pullRequest(mergedAtCounts: false, wipTitleIsDraft: true)
     }
 }

@@ -14,7 +14,7 @@ public final class GitMirror: GitOpsRepository {
     private let worker: GitWorker
     private let environment: [String: String]
     private let identity: String
-    private let logger = Logger(label: "promote.git")
+    private var logger: Logger { config.logger }
 
     /// A mirror for `config`. `environment` supplies the credential variables (defaults to the process's).
     public init(config: GitRepositoryConfig, environment: [String: String] = ProcessInfo.processInfo.environment) throws {

@@ -1,5 +1,6 @@
 public import Foundation
 public import Promotion
+public import Logging
 
 /// How to reach one GitOps repository and where to keep its mirror.
 public struct GitRepositoryConfig: Sendable {
@@ -19,12 +20,16 @@ public struct GitRepositoryConfig: Sendable {
     public var maxPushAttempts: Int
     /// Clone/fetch/push progress (see `GitTransfer.terminalPrinter`).
     public var progress: (@Sendable (GitTransfer) -> Void)?
+    /// Where the mirror logs what it does (re-clones, stale pushes); the caller's logger, with its metadata.
+    public var logger: Logger
 
     public init(
         url: String, credentials: GitCredentials = .none, cacheDirectory: String? = nil,
         timeouts: GitTimeouts = GitTimeouts(), committer: Signature = Signature(name: "promote-bot", email: "promote-bot@localhost"),
-        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil, trustedCertificateFiles: [String] = []
+        maxPushAttempts: Int = 8, progress: (@Sendable (GitTransfer) -> Void)? = nil, trustedCertificateFiles: [String] = [],
+        logger: Logger = Logger(label: "promote.git")
     ) {
+        self.logger = logger
         self.trustedCertificateFiles = trustedCertificateFiles
         self.url = url
         self.credentials = credentials

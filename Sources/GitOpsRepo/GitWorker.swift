@@ -1,4 +1,5 @@
 import Foundation
+import Promotion
 import Git2
 
 /// A dedicated thread that runs every libgit2 operation of one mirror, one synchronous closure at a time (libgit2's
@@ -59,12 +60,17 @@ final class GitWorker: @unchecked Sendable {
     /// Runs `body` on the worker thread and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable (WorkerState) throws -> T) async throws -> T {
         let holder = Holder(body)
+        // The worker thread is not the caller's task: the promotion being worked on is carried over, so that the
+        // mirror's log lines name it.
+        let promotion = LogContext.promotionID
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             enqueue { [state, path] in
-                let result = Result {
-                    try FileLock.holding(path + ".lock") {
-                        StaleLocks.remove(in: path)
-                        return try holder.value!(state)
+                let result = LogContext.$promotionID.withValue(promotion) {
+                    Result {
+                        try FileLock.holding(path + ".lock") {
+                            StaleLocks.remove(in: path)
+                            return try holder.value!(state)
+                        }
                     }
                 }
                 // Release the body (and what it captured, e.g. a non-escaping plan) before the caller resumes.

@@ -15,8 +15,8 @@ extension MLflowClient {
     /// `model-versions/get`, then the source, metrics and run link.
     func resolveVersion(model: String, version: String) async throws(RegistryError) -> RegistryVersion {
         let mv = try await readyVersion(model: model, version: version)
-        let runID = mv["run_id"]?.string.flatMap { $0.isEmpty ? nil : $0 }
-        let source = mv["source"]?.string ?? ""
+        let runID = mv.runID
+        let source = mv.source
         guard !source.isEmpty else {
             throw RegistryError(.invalidResponse, "MLflow GET model-versions/get: \(model) version \(version) has no source")
         }
@@ -25,28 +25,26 @@ extension MLflowClient {
         // without metrics of its own).
         if let runID, !resolved.triedRun, resolved.metrics.isEmpty || resolved.experimentID == nil {
             let run = try await run(runID)
-            if resolved.metrics.isEmpty { resolved.metrics = Self.latestMetrics(run["data"]?["metrics"]) }
-            resolved.experimentID = resolved.experimentID ?? run["info"]?["experiment_id"]?.string
+            if resolved.metrics.isEmpty { resolved.metrics = MLflowMetricPayload.latest(run.data?.metrics) }
+            resolved.experimentID = resolved.experimentID ?? run.info.experiment_id
         }
         let runForLink = runID ?? resolved.runID
         var runURL: String?
         if let runForLink, let experiment = resolved.experimentID {
             runURL = "\(shownBase)/#/experiments/\(Self.escape(experiment))/runs/\(Self.escape(runForLink))"
         }
-        let aliases = (mv["aliases"]?.array ?? []).compactMap(\.string)
+        let aliases = mv.aliases ?? []
         return RegistryVersion(
             model: model, version: version, uri: rewrite(resolved.uri), metrics: resolved.metrics, runID: runForLink,
             runURL: runURL, aliases: aliases)
     }
 
     /// The version's `model_version` object, once its status is READY.
-    func readyVersion(model: String, version: String) async throws(RegistryError) -> JSONValue {
+    func readyVersion(model: String, version: String) async throws(RegistryError) -> MLflowModelVersionPayload {
         let doc = try await call("GET", "model-versions/get", query: [("name", model), ("version", version)])
-        guard let mv = doc["model_version"], case .object = mv else {
-            throw RegistryError(.invalidResponse, "MLflow GET model-versions/get: the answer has no model_version object")
-        }
-        let status = mv["status"]?.string ?? "READY"
-        let detail = mv["status_message"]?.string.flatMap { $0.isEmpty ? nil : ": \(Self.clip($0))" } ?? ""
+        let mv = try Self.decode(MLflowModelVersionPayload.self, from: doc["model_version"], call: "GET model-versions/get")
+        let status = mv.status ?? "READY"
+        let detail = mv.status_message.flatMap { $0.isEmpty ? nil : ": \(Self.clip($0))" } ?? ""
         switch status {
         case "READY": return mv
         case "PENDING_REGISTRATION":
@@ -69,12 +67,13 @@ extension MLflowClient {
             }
             let path = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: ["/"]) : ""
             let run = try await run(runID)
-            guard let artifactURI = run["info"]?["artifact_uri"]?.string, !artifactURI.isEmpty else {
-                throw RegistryError(.invalidResponse, "MLflow GET runs/get: run \(runID) has no info.artifact_uri")
+            let artifactURI = run.info.artifact_uri
+            guard !artifactURI.isEmpty else {
+                throw RegistryError(.invalidResponse, "MLflow GET runs/get: run \(runID) has an empty info.artifact_uri")
             }
             return ResolvedSource(
-                uri: path.isEmpty ? artifactURI : Self.join(artifactURI, path), metrics: Self.latestMetrics(run["data"]?["metrics"]),
-                experimentID: run["info"]?["experiment_id"]?.string, runID: runID, triedRun: true)
+                uri: path.isEmpty ? artifactURI : Self.join(artifactURI, path), metrics: MLflowMetricPayload.latest(run.data?.metrics),
+                experimentID: run.info.experiment_id, runID: runID, triedRun: true)
         }
         if source.hasPrefix("models:/") {
             let rest = String(source.dropFirst("models:/".count).drop { $0 == "/" })
@@ -87,11 +86,12 @@ extension MLflowClient {
                     throw RegistryError(.invalidResponse, "MLflow: '\(source)' is more than \(Self.maxSourceDepth) models:/ references deep")
                 }
                 let inner = try await readyVersion(model: parts[0], version: parts[1])
-                guard let innerSource = inner["source"]?.string, !innerSource.isEmpty else {
+                let innerSource = inner.source
+                guard !innerSource.isEmpty else {
                     throw RegistryError(.invalidResponse, "MLflow GET model-versions/get: \(parts[0]) version \(parts[1]) has no source")
                 }
                 var resolved = try await resolveSource(innerSource, depth: depth + 1)
-                if resolved.runID == nil { resolved.runID = inner["run_id"]?.string.flatMap { $0.isEmpty ? nil : $0 } }
+                if resolved.runID == nil { resolved.runID = inner.runID }
                 return resolved
             }
         }
@@ -101,21 +101,19 @@ extension MLflowClient {
     /// `logged-models/<id>`: its artifact location and metrics.
     func loggedModel(_ id: String) async throws(RegistryError) -> ResolvedSource {
         let doc = try await call("GET", "logged-models/\(Self.escape(id))")
-        guard let info = doc["model"]?["info"], let artifactURI = info["artifact_uri"]?.string, !artifactURI.isEmpty else {
-            throw RegistryError(.invalidResponse, "MLflow GET logged-models/\(id): the answer has no model.info.artifact_uri")
+        let model = try Self.decode(MLflowLoggedModelPayload.self, from: doc["model"], call: "GET logged-models/\(id)")
+        guard !model.info.artifact_uri.isEmpty else {
+            throw RegistryError(.invalidResponse, "MLflow GET logged-models/\(id): model.info.artifact_uri is empty")
         }
         return ResolvedSource(
-            uri: artifactURI, metrics: Self.latestMetrics(doc["model"]?["data"]?["metrics"]),
-            experimentID: info["experiment_id"]?.string, runID: info["source_run_id"]?.string.flatMap { $0.isEmpty ? nil : $0 })
+            uri: model.info.artifact_uri, metrics: MLflowMetricPayload.latest(model.data?.metrics),
+            experimentID: model.info.experiment_id, runID: model.info.source_run_id.flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// `runs/get`: the `run` object.
-    func run(_ runID: String) async throws(RegistryError) -> JSONValue {
+    func run(_ runID: String) async throws(RegistryError) -> MLflowRunPayload {
         let doc = try await call("GET", "runs/get", query: [("run_id", runID)])
-        guard let run = doc["run"], case .object = run else {
-            throw RegistryError(.invalidResponse, "MLflow GET runs/get: the answer has no run object")
-        }
-        return run
+        return try Self.decode(MLflowRunPayload.self, from: doc["run"], call: "GET runs/get")
     }
 
     /// `mlflow-artifacts:/X` (or `mlflow-artifacts://host/X`) → `<artifactsDestination>/X`; other URIs unchanged.
@@ -128,19 +126,6 @@ extension MLflowClient {
         }
         let path = rest.drop { $0 == "/" }
         return path.isEmpty ? destination : "\(destination)/\(path)"
-    }
-
-    /// The latest value of each metric in MLflow's `[{key, value, timestamp, step}]` (highest step, then timestamp).
-    static func latestMetrics(_ list: JSONValue?) -> [String: Double] {
-        var best: [String: (step: Double, time: Double, value: Double)] = [:]
-        for m in list?.array ?? [] {
-            guard let key = m["key"]?.string, case .number(let value)? = m["value"] else { continue }
-            let step: Double = if case .number(let s)? = m["step"] { s } else { 0 }
-            let time: Double = if case .number(let t)? = m["timestamp"] { t } else { 0 }
-            if let old = best[key], (old.step, old.time) > (step, time) { continue }
-            best[key] = (step, time, value)
-        }
-        return best.mapValues(\.value)
     }
 
     static func join(_ base: String, _ path: String) -> String {

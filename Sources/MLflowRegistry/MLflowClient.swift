@@ -2,7 +2,7 @@ public import CurlHTTP
 public import Promotion
 internal import Foundation
 internal import JSON
-internal import Logging
+public import Logging
 
 /// The MLflow model registry (OSS MLflow 3.x) over its REST API (`<base>/api/2.0/mlflow/...`), through CurlHTTP.
 ///
@@ -22,7 +22,7 @@ public struct MLflowClient: ModelRegistry {
     private let transport: any MLflowTransport
     private let authorization: String?
     private let token: String?
-    private let logger = Logger(label: "promote.mlflow")
+    private let logger: Logger
 
     /// The most `models:/<name>/<version>` hops ``resolve(model:version:)`` follows.
     public static let maxSourceDepth = 5
@@ -39,26 +39,32 @@ public struct MLflowClient: ModelRegistry {
     ///   - retry: retries of connection failures, timeouts, 429 and 5xx.
     public init(
         baseURL: String, token: String? = nil, artifactsDestination: String? = nil, pool: CurlWorkerPool? = nil,
-        options: CurlOptions = MLflowClient.defaultOptions, retry: MLflowRetryPolicy = MLflowRetryPolicy()
+        options: CurlOptions = MLflowClient.defaultOptions, retry: MLflowRetryPolicy = MLflowRetryPolicy(),
+        logger: Logger = Logger(label: "promote.mlflow")
     ) {
         self.init(
             baseURL: baseURL, token: token, artifactsDestination: artifactsDestination,
-            transport: pool ?? CurlWorkerPool(threads: 2, options: options), retry: retry)
+            transport: pool ?? CurlWorkerPool(threads: 2, options: options), retry: retry, logger: logger)
     }
 
     /// From the `mlflow` settings of `promote serve`: the token is read from the variable `settings.tokenEnv` names.
     public init(
         settings: ServiceSettings.MLflow, environment: [String: String], pool: CurlWorkerPool? = nil,
-        options: CurlOptions = MLflowClient.defaultOptions, retry: MLflowRetryPolicy = MLflowRetryPolicy()
+        options: CurlOptions = MLflowClient.defaultOptions, retry: MLflowRetryPolicy = MLflowRetryPolicy(),
+        logger: Logger = Logger(label: "promote.mlflow")
     ) {
         let token = settings.tokenEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
         self.init(
             baseURL: settings.url, token: token, artifactsDestination: settings.artifactsDestination, pool: pool,
-            options: options, retry: retry)
+            options: options, retry: retry, logger: logger)
     }
 
     /// The seam for unit tests: any transport.
-    init(baseURL: String, token: String?, artifactsDestination: String?, transport: any MLflowTransport, retry: MLflowRetryPolicy) {
+    init(
+        baseURL: String, token: String?, artifactsDestination: String?, transport: any MLflowTransport, retry: MLflowRetryPolicy,
+        logger: Logger = Logger(label: "promote.mlflow")
+    ) {
+        self.logger = logger
         self.baseURL = Self.trimmingSlashes(baseURL)
         self.shownBase = Self.withoutUserinfo(self.baseURL)
         self.artifactsDestination = artifactsDestination.map(Self.trimmingSlashes).flatMap { $0.isEmpty ? nil : $0 }

@@ -1,6 +1,7 @@
 import Forges
 import Foundation
 import GitOpsRepo
+import Logging
 import MLflowRegistry
 import Promotion
 import Store
@@ -31,7 +32,7 @@ struct Composition {
         if let name = settings.tokenEnv, (environment[name] ?? "").isEmpty {
             throw CLIFailure("the MLflow token is not set: export \(name) (named by service.mlflow.tokenEnv)")
         }
-        return MLflowClient(settings: settings, environment: environment)
+        return MLflowClient(settings: settings, environment: environment, logger: Logger(label: "promote.mlflow"))
     }
 }
 
@@ -69,7 +70,8 @@ final class RepositoryRegistry: @unchecked Sendable {
                 connect: .milliseconds(Int(settings.connectTimeout * 1000)), idle: .milliseconds(Int(settings.idleTimeout * 1000)))
             let mirror = try GitMirror(
                 config: GitRepositoryConfig(
-                    url: settings.url, credentials: credentials, timeouts: timeouts, committer: author, progress: GitTransfer.terminalPrinter),
+                    url: settings.url, credentials: credentials, timeouts: timeouts, committer: author, progress: GitTransfer.terminalPrinter,
+                    logger: Logger(label: "promote.git")),
                 environment: environment)
             mirrors[settings.url] = mirror
             return mirror
@@ -101,7 +103,7 @@ final class ForgeRegistry: @unchecked Sendable {
             if let client = clients[key] { return client }
             let client = Forges.makeClient(ForgeConfig(
                 kind: kind, apiBase: settings.api, project: project, token: token, tokenSource: tokenEnv,
-                userAgent: "promote/\(PromoteVersion.current)"))
+                userAgent: "promote/\(PromoteVersion.current)", logger: Logger(label: "promote.forges")))
             clients[key] = client
             return client
         }

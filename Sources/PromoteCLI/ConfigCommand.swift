@@ -1,5 +1,6 @@
 import ArgumentParser
 import Promotion
+import Service
 
 /// `promote config validate [FILE]`: checks a configuration without touching anything.
 struct ConfigCommand: AsyncParsableCommand {
@@ -12,10 +13,15 @@ struct ConfigCommand: AsyncParsableCommand {
 
         @Argument(help: "The file (default: --config, $PROMOTE_CONFIG, else ./promote.yaml).") var file: String?
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print the result (or the problems) as JSON.") var json = false
 
         func run() async throws {
-            try await CLIFailure.reporting {
+            try await CLIFailure.reporting(json: json) {
                 let config = try ConfigLoader.load(file ?? global.config)
+                if json {
+                    print(DocumentEncoder.line(ConfigSummaryDocument(config)))
+                    return
+                }
                 let envs = config.environments.map { "\($0.name) (\($0.mode.rawValue))" }.joined(separator: ", ")
                 print("\(config.file): OK: \(config.environments.count) environment(s): \(envs); \(config.models.count) declared model(s); forge: \(config.forge.kind.rawValue)")
                 // What the gates are, per environment, and for each model that overrides them.
@@ -31,5 +37,26 @@ struct ConfigCommand: AsyncParsableCommand {
         static func describe(_ gates: [MetricGate]) -> String {
             gates.isEmpty ? "none" : gates.map { "\($0.metric) \($0.expression)" }.joined(separator: ", ")
         }
+    }
+}
+
+/// `promote config validate --json` for a valid file: what it configures.
+struct ConfigSummaryDocument: Encodable {
+    struct Environment: Encodable {
+        var name: String
+        var mode: String
+    }
+
+    var file: String
+    var valid = true
+    var environments: [Environment]
+    var models: [String]
+    var forge: String
+
+    init(_ config: PromoteConfig) {
+        file = config.file
+        environments = config.environments.map { Environment(name: $0.name, mode: $0.mode.rawValue) }
+        models = config.models.keys.sorted()
+        forge = config.forge.kind.rawValue
     }
 }

@@ -1,33 +1,42 @@
 import ArgumentParser
 import Foundation
 import Promotion
+import Service
 import Store
 
-/// `promote doctor`: checks the configuration, the credentials it names, and that every repository and forge answers.
+/// `promote doctor`: checks the configuration, the credentials it names, that every repository and forge answers,
+/// and, when the config sets up `promote serve`, its `service:` section.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the configuration, credentials, repositories and forges; change nothing.",
-        discussion: "Prints one line per check. Exit status 0 when every check passes, 1 otherwise.")
+        abstract: "Check the configuration, credentials, repositories, forges and the service section; change nothing.",
+        discussion: """
+            Prints one line per check (--json: {"ok", "checks": [{"name", "ok", "detail"}]}). Exit status 0 when \
+            every check passes, 1 otherwise.
+            """)
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print the checks as one JSON document.") var json = false
 
     func run() async throws {
-        var failed = false
+        var checks: [ServiceReadiness.Check] = []
         func report(_ ok: Bool, _ what: String, _ detail: String) {
-            print("\(ok ? "ok  " : "FAIL")  \(what): \(detail)")
-            if !ok { failed = true }
+            checks.append(ServiceReadiness.Check(name: what, ok: ok, detail: detail))
+            if !json { print("\(ok ? "ok  " : "FAIL")  \(what): \(detail)") }
         }
+        defer {
+            if json { print(DocumentEncoder.line(DoctorDocument(checks: checks))) }
+        }
+        let environment = ProcessInfo.processInfo.environment
         let app: Composition
         do {
-            app = try Composition(configPath: global.config)
+            app = try Composition(configPath: global.config, environment: environment)
             report(true, "config", "\(app.config.file): \(app.config.environments.count) environment(s)")
         } catch {
             report(false, "config", "\(error)")
             throw ExitCode.failure
         }
         report(true, "state", app.store.location)
-        let environment = ProcessInfo.processInfo.environment
         var checkedRepositories = Set<String>()
         for env in app.config.environments {
             for variable in Self.variables(env.repository.credentials) + (env.mode == .pullRequest ? [env.forge.tokenEnv].compactMap { $0 } : []) {
@@ -54,7 +63,29 @@ struct DoctorCommand: AsyncParsableCommand {
                 }
             }
         }
-        if failed { throw ExitCode.failure }
+        let service = app.config.service
+        if Self.configuresService(service) {
+            let readiness = ServiceReadiness(settings: service, environment: environment)
+            for check in readiness.localChecks() { report(check.ok, check.name, check.detail) }
+            if service.mlflow != nil {
+                do {
+                    if let registry = try app.registry() {
+                        let check = await readiness.registryCheck(registry)
+                        report(check.ok, check.name, check.detail)
+                    }
+                } catch {
+                    report(false, "service: mlflow", "\(error)")
+                }
+            }
+        }
+        if checks.contains(where: { !$0.ok }) { throw ExitCode.failure }
+    }
+
+    /// True when the config sets `promote serve` up (intake credentials, MLflow, a schedule or event sinks): only
+    /// then is its `service:` section checked.
+    static func configuresService(_ service: ServiceSettings) -> Bool {
+        !service.intakeSecretsEnv.isEmpty || !service.intakeTokensEnv.isEmpty || service.mlflow != nil || service.reconcileEvery != nil
+            || !service.eventSinks.isEmpty
     }
 
     static func variables(_ credentials: RepositorySettings.Credentials) -> [String] {
@@ -62,5 +93,16 @@ struct DoctorCommand: AsyncParsableCommand {
         case .none, .sshKey: []
         case .userPassword(let user, let password): [user, password].compactMap { $0 }
         }
+    }
+}
+
+/// `promote doctor --json`.
+struct DoctorDocument: Encodable {
+    var ok: Bool
+    var checks: [ServiceReadiness.Check]
+
+    init(checks: [ServiceReadiness.Check]) {
+        self.checks = checks
+        ok = checks.allSatisfy(\.ok)
     }
 }

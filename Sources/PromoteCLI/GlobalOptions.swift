@@ -4,4 +4,5 @@ import ArgumentParser
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The configuration file (default: $PROMOTE_CONFIG, else ./promote.yaml).", valueName: "file"))
     var config: String?
+    @OptionGroup var logging: LoggingOptions
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import JSON
+import Service
 import Promotion
 import Store
 
@@ -14,20 +14,11 @@ struct HistoryCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await CLIFailure.reporting {
+        try await CLIFailure.reporting(json: json) {
             let app = try Composition(configPath: global.config)
             let records = try await app.store.promotions(model: model, limit: limit)
             if json {
-                let out = records.map { r -> JSONValue in
-                    var o: [String: JSONValue] = [
-                        "id": .string(r.id), "version": .string(r.request.version), "uri": .string(r.request.uri),
-                        "state": .string(r.state.rawValue), "origin": .string(r.origin), "createdAt": .string(ReportPrinter.iso(r.createdAt)),
-                        "steps": .array(r.steps.map(ReportPrinter.stepJSON)),
-                    ]
-                    if let detail = r.detail { o["detail"] = .string(detail) }
-                    return .object(o)
-                }
-                print(ReportPrinter.encode(["model": .string(model), "promotions": .array(out)]))
+                print(DocumentEncoder.line(HistoryDocument(model: model, promotions: records.map(PromotionDocument.init))))
                 return
             }
             if records.isEmpty { print("no promotions of \(model) are recorded") }
@@ -37,4 +28,10 @@ struct HistoryCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// `promote history MODEL --json`: the model's promotions, newest first, each as `GET /v1/promotions/{id}` shows it.
+struct HistoryDocument: Encodable {
+    var model: String
+    var promotions: [PromotionDocument]
 }

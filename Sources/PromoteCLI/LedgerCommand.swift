@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Promotion
+import Service
 
 /// `promote ledger rebuild`: rebuild the ledger from the provenance trailers in git.
 struct LedgerCommand: AsyncParsableCommand {
@@ -13,12 +14,17 @@ struct LedgerCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
         @Flag(name: .customLong("dry-run"), help: "Print what the history says; write nothing.") var dryRun = false
+        @Flag(help: "Print {\"dryRun\", \"entries\": [...]} as JSON.") var json = false
 
         func run() async throws {
-            try await CLIFailure.reporting {
+            try await CLIFailure.reporting(json: json) {
                 let app = try Composition(configPath: global.config)
                 var entries = try await LedgerRebuilder(engine: app.engine).rebuild(write: !dryRun)
                 entries += try await OpenProposalAdopter(engine: app.engine).adopt(write: !dryRun)
+                if json {
+                    print(DocumentEncoder.line(LedgerRebuildDocument(dryRun: dryRun, entries: entries)))
+                    return
+                }
                 if entries.isEmpty { print("no Promote-* trailers found on the environments' branches") }
                 for e in entries {
                     let proposed = e.pullRequestURL.map { "  proposed in \($0)" } ?? ""
@@ -26,5 +32,24 @@ struct LedgerCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+/// `promote ledger rebuild --json`: the entries the trailers gave (written unless `dryRun`).
+struct LedgerRebuildDocument: Encodable {
+    struct Entry: Encodable {
+        var environment: String
+        var model: String
+        var version: String
+        var uri: String
+        var commit: String?
+    }
+
+    var dryRun: Bool
+    var entries: [Entry]
+
+    init(dryRun: Bool, entries: [LedgerEntry]) {
+        self.dryRun = dryRun
+        self.entries = entries.map { Entry(environment: $0.environment, model: $0.model, version: $0.version, uri: $0.uri, commit: $0.commit) }
     }
 }

@@ -17,7 +17,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(help: "Print {\"findings\": [...]} as JSON.") var json = false
 
     func run() async throws {
-        try await CLIFailure.reporting {
+        try await CLIFailure.reporting(json: json) {
             let app = try Composition(configPath: global.config)
             let started = ContinuousClock.now
             let logger = Logger(label: "promote.reconcile")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Promotion
+import Service
 
 /// `promote release MODEL VERSION --uri URI ...`: the path a CI event takes, from a shell.
 struct ReleaseCommand: AsyncParsableCommand {
@@ -43,7 +44,7 @@ struct ReleaseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIFailure.reporting {
+        try await CLIFailure.reporting(json: json) {
             let request = try ReleaseRequest.validated(
                 model: model, version: version, uri: uri,
                 metrics: Dictionary(metrics.compactMap(Self.parseMetric), uniquingKeysWith: { _, last in last }),
@@ -51,7 +52,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 environments: environments.isEmpty ? nil : environments)
             let app = try Composition(configPath: global.config)
             let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: "cli"))
-            print(json ? ReportPrinter.json(report) : ReportPrinter.text(report, dryRun: dryRun))
+            print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Promotion
+import Service
 
 /// Renders promotion reports for people (aligned text) and for programs (JSON).
 enum ReportPrinter {
@@ -52,35 +53,9 @@ enum ReportPrinter {
         }
     }
 
-    static func json(_ report: PromotionReport) -> String {
-        let r = report.record
-        var object: [String: JSONValue] = [
-            "id": .string(r.id), "model": .string(r.request.model), "version": .string(r.request.version),
-            "uri": .string(r.request.uri), "state": .string(r.state.rawValue), "created": .bool(report.created),
-            "steps": .array(report.steps.map(stepJSON)),
-        ]
-        if let detail = r.detail { object["detail"] = .string(detail) }
-        if r.id == "dry-run" {
-            object["plans"] = .array(report.previews.map { p -> JSONValue in
-                var o: [String: JSONValue] = ["environment": .string(p.environment)]
-                if let plan = p.plan {
-                    o["path"] = .string(plan.path)
-                    o["diff"] = .string(plan.diff)
-                }
-                if let title = p.pullRequestTitle { o["pullRequestTitle"] = .string(title) }
-                if let body = p.pullRequestBody { o["pullRequestBody"] = .string(body) }
-                return .object(o)
-            })
-        }
-        return encode(.object(object))
-    }
-
-    static func stepJSON(_ step: PromotionStep) -> JSONValue {
-        var o: [String: JSONValue] = ["environment": .string(step.environment), "action": .string(step.action.rawValue), "at": .string(iso(step.at))]
-        if let commit = step.commit { o["commit"] = .string(commit) }
-        if let n = step.pullRequestNumber { o["pullRequest"] = ["number": .number(Double(n)), "url": .string(step.pullRequestURL ?? "")] }
-        if let detail = step.detail { o["detail"] = .string(detail) }
-        return .object(o)
+    /// The outcome as JSON: ``ReleaseDocument``, or on a dry run ``DryRunDocument`` (nothing was recorded).
+    static func json(_ report: PromotionReport, dryRun: Bool, config: PromoteConfig) -> String {
+        dryRun ? DocumentEncoder.line(DryRunDocument(report, config: config)) : DocumentEncoder.line(ReleaseDocument(report))
     }
 
     static func iso(_ date: Date) -> String {

@@ -17,7 +17,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Flag(help: "Print the outcome as JSON.") var json = false
 
     func run() async throws {
-        try await CLIFailure.reporting {
+        try await CLIFailure.reporting(json: json) {
             let app = try Composition(configPath: global.config)
             let target = try await RollbackPlanner(engine: app.engine).target(model: model, environment: env, version: to)
             let request = try ReleaseRequest.validated(
@@ -27,7 +27,7 @@ struct RollbackCommand: AsyncParsableCommand {
                 environments: [env])
             let report = try await app.engine.release(
                 request, options: PromotionOptions(dryRun: dryRun, force: true, isRollback: true, origin: "rollback"))
-            print(json ? ReportPrinter.json(report) : ReportPrinter.text(report, dryRun: dryRun))
+            print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }
 }

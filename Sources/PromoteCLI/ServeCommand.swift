@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             let registry = try app.registry()
             let server = try PromoteServer(
                 engine: app.engine, registry: registry, listen: listen ?? app.config.service.listen, environment: environment,
-                allowUnauthenticated: allowUnauthenticated, logger: Logger(label: "promote.serve"))
+                allowUnauthenticated: allowUnauthenticated, build: PromoteBuild.info, logger: Logger(label: "promote.serve"))
             try await server.run { port in
                 FileHandle.standardOutput.write(Data("listening on http://\(server.host):\(port)\n".utf8))
             }

@@ -19,7 +19,7 @@ enum SpecIO {
 
     /// Prints `message` on stderr and exits 1.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data(("promote: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
         exit(1)
     }
 

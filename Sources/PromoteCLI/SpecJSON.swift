@@ -11,7 +11,7 @@ enum SpecJSON {
             ("path", string(l.path.description)),
             ("value", value(l.value)),
             ("type", string(l.type.rawValue)),
-            ("path_index", string(l.indexPath.description)),
+            ("pathIndex", string(l.indexPath.description)),
             ("line", String(l.location.line)),
             ("style", string(l.style.rawValue)),
         ]

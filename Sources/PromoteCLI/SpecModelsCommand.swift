@@ -8,13 +8,15 @@ public struct SpecModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "List every model location of a manifest as JSON lines.",
         discussion: """
-            Each line: {"document": N, "kind": …, "name": …, "path": …, "value": …, "type": …, "path_index": …, \
+            Each line: {"document": N, "kind": …, "name": …, "path": …, "value": …, "type": …, "pathIndex": …, \
             "line": N, "style": …}. Paths use [name=…] selectors when every item of a list is a mapping with a \
             unique string name, else [N].
             """
     )
 
     /// The manifest to read.
+    @OptionGroup var logging: LoggingOptions
+
     @Argument(help: "The manifest file (YAML or JSON).")
     public var file: String
 

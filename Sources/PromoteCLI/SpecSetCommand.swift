@@ -22,6 +22,8 @@ public struct SpecSetCommand: ParsableCommand {
     )
 
     /// The manifest to edit.
+    @OptionGroup var logging: LoggingOptions
+
     @Argument(help: "The manifest file (YAML or JSON).")
     public var file: String
 

@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        try await CLIFailure.reporting {
+        try await CLIFailure.reporting(json: json) {
             let app = try Composition(configPath: global.config)
             let entries = try await app.store.ledger(model: model, environment: nil)
             let drift = try await app.store.drift(model: model)

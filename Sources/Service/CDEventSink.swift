@@ -49,7 +49,10 @@ public final class CDEventSink: Sendable {
         headers.add("Content-Type", "application/cloudevents+json; charset=utf-8")
         let request = HTTPRequest(method: "POST", url: sink, headers: headers, body: JSONWriter.write(event.cloudEvent))
         for attempt in 1...attempts {
-            if let status = try? await pool?.perform(request).status, (200..<300).contains(status) { return }
+            if let status = try? await pool?.perform(request).status, (200..<300).contains(status) {
+                logger.info("CDEvent emitted", metadata: ["sink": "\(redactUserInfo(sink))", "type": "\(event.type)", "status": "\(status)"])
+                return
+            }
             if attempt < attempts { try? await Task.sleep(for: .milliseconds(200 << attempt)) }
         }
         logger.warning("a CDEvent sink did not accept an event", metadata: ["sink": "\(redactUserInfo(sink))", "type": "\(event.type)"])

@@ -63,6 +63,7 @@ public struct IntakeAuthenticator: Sendable {
     /// Checks a request. Returns the delivery (for signed requests) so that a replay finds its promotion.
     /// `headers` are lowercased.
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
+        let headers = Self.svixAliased(headers)
         if let authorization = headers["authorization"] {
             guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
             do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
@@ -83,6 +84,16 @@ public struct IntakeAuthenticator: Sendable {
         }
         if allowOpen, isOpen { return nil }
         throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
+    }
+
+    /// Svix, which wrote the Standard Webhooks spec, sends the same headers named `svix-id`, `svix-timestamp` and
+    /// `svix-signature`: they are read as `webhook-*` when those are absent.
+    static func svixAliased(_ headers: [String: String]) -> [String: String] {
+        var headers = headers
+        for name in ["id", "timestamp", "signature"] where headers["webhook-\(name)"] == nil {
+            if let value = headers["svix-\(name)"] { headers["webhook-\(name)"] = value }
+        }
+        return headers
     }
 
     /// SHA-256 of a body, hex.

@@ -48,6 +48,9 @@ public struct MLflowIntake: Sendable {
         guard missing.isEmpty else { throw .unauthorized("\(WebhookVerificationFailure.missingHeaders(missing))") }
     }
 
+    /// The model of the example payload MLflow's "Test webhook" button sends (`POST /api/2.0/mlflow/webhooks/{id}/test`).
+    static let testExampleModel = "example_model"
+
     /// Checks the signature; the delivery id lets a retried delivery find its promotion.
     func authenticate(headers: [String: String], body: [UInt8], now: Date) throws(Problem) -> Delivery {
         let id = headers["x-mlflow-delivery-id"] ?? ""
@@ -81,6 +84,10 @@ public struct MLflowIntake: Sendable {
                 throw Problem(
                     .serviceUnavailable, "version-not-ready", "MLflow is still preparing \(model) version \(version)",
                     detail: error.message, headers: [.retryAfter: "5"])
+            case .notFound where delivery.model == Self.testExampleModel:
+                // MLflow's "Test webhook" posts a fixed example (model `example_model`) that no registry holds:
+                // the signature was verified, which is what the test is for, so it gets a 2xx.
+                return .ignored("MLflow's test delivery (\(Self.testExampleModel)): the signature is valid; nothing to promote")
             case .notFound:
                 throw Problem(.unprocessableContent, "unknown-version", "MLflow does not know \(model) version \(version)", detail: error.message)
             case .unauthorized, .unavailable, .invalidResponse:

@@ -1,8 +1,9 @@
 public import Promotion
 internal import Forges
 
-/// A ``ForgeClient`` that times every call into ``ServiceMetrics`` (`promote_forge_request_seconds`) and publishes
-/// the request budget the forge announced (`promote_forge_requests_remaining`).
+/// A ``ForgeClient`` that counts and times every call into ``ServiceMetrics`` (`promote_forge_calls_total`,
+/// `promote_forge_request_seconds`), adds the client's retries and rate-limit answers, and publishes the request budget
+/// the forge announced (`promote_forge_requests_remaining`).
 public struct MeasuredForge: ForgeClient {
     let base: any ForgeClient
     let metrics: ServiceMetrics
@@ -61,12 +62,19 @@ public struct MeasuredForge: ForgeClient {
 
     private func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now
+        var result = "ok"
         defer {
-            metrics.observeForge(operation, ContinuousClock.now - start)
-            if let remaining = (base as? any ForgeAdapter)?.requestBudget().remaining {
-                metrics.setForgeBudget(forge: name, remaining: remaining)
+            metrics.observeForge(operation, result: result, ContinuousClock.now - start)
+            if let budget = (base as? any ForgeAdapter)?.requestBudget() {
+                if let remaining = budget.remaining { metrics.setForgeBudget(forge: name, remaining: remaining) }
+                metrics.recordForgeBudget(forge: name, requests: budget.requests, retries: budget.retries, rateLimited: budget.rateLimited)
             }
         }
-        return try await body()
+        do {
+            return try await body()
+        } catch {
+            result = (error as? ForgeFailure)?.kind.rawValue ?? "error"
+            throw error
+        }
     }
 }

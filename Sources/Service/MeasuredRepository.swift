@@ -1,6 +1,6 @@
 public import Promotion
 
-/// A ``GitOpsRepository`` that times every operation into ``ServiceMetrics`` (`promote_git_operation_seconds`).
+/// A ``GitOpsRepository`` that times every operation into ``ServiceMetrics`` (`promote_git_operations_total`, `promote_git_operation_seconds`).
 public struct MeasuredRepository: GitOpsRepository {
     let base: any GitOpsRepository
     let metrics: ServiceMetrics
@@ -36,7 +36,13 @@ public struct MeasuredRepository: GitOpsRepository {
 
     private func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now
-        defer { metrics.observeGit(operation, ContinuousClock.now - start) }
-        return try await body()
+        var result = "ok"
+        defer { metrics.observeGit(operation, result: result, ContinuousClock.now - start) }
+        do {
+            return try await body()
+        } catch {
+            result = "error"
+            throw error
+        }
     }
 }

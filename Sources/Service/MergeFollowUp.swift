@@ -42,6 +42,12 @@ public struct MergeFollowUp: Sendable {
                 try await engine.store.audit(AuditEntry(
                     at: engine.now(), actor: "webhook", action: "merged", model: proposed.model, environment: env.name,
                     promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(live.version) is live"))
+                logger.info(
+                    "merge recorded",
+                    metadata: [
+                        "model": "\(proposed.model)", "version": "\(live.version)", "environment": "\(env.name)",
+                        "pull_request": "\(pr.url)", "promotion": "\(proposed.promotionID ?? "")",
+                    ])
                 await landed(live, in: env)
                 return (.recorded, "\(proposed.model) \(live.version) is live in \(env.name)")
             case .closed:
@@ -97,6 +103,9 @@ public struct MergeFollowUp: Sendable {
                 if let current, current != entry.version, VersionOrder.isOlder(entry.version, than: current) { continue }
                 if current != entry.version { try await registry.setAlias(alias, model: entry.model, version: entry.version) }
             }
+            logger.info(
+                "registry updated",
+                metadata: ["model": "\(entry.model)", "version": "\(entry.version)", "environment": "\(entry.environment)", "tags": "\(tags.count)"])
             try await engine.store.audit(AuditEntry(
                 at: engine.now(), actor: "service", action: "registry-updated", model: entry.model, environment: entry.environment,
                 promotionID: entry.promotionID, detail: "MLflow \(entry.model) v\(entry.version) tagged live in \(entry.environment)"))

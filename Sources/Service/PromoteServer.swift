@@ -19,10 +19,10 @@ public struct PromoteServer: Sendable {
     /// so that git and forge latencies reach `/metrics`. Secrets are read from `environment` here, once.
     public init(
         engine base: PromotionEngine, registry: (any ModelRegistry)?, listen: String, environment: [String: String],
-        allowUnauthenticated: Bool = false, logger: Logger
+        allowUnauthenticated: Bool = false, build: BuildInfo = .unknown, logger: Logger
     ) throws(ServiceSetupError) {
         let (host, port) = try Self.parseListen(listen)
-        let metrics = ServiceMetrics()
+        let metrics = ServiceMetrics(build: build)
         let engine = PromotionEngine(
             config: base.config, store: base.store,
             repository: { MeasuredRepository(try base.repository($0), metrics: metrics) },
@@ -49,7 +49,7 @@ public struct PromoteServer: Sendable {
         handlers = ServiceHandlers(
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
             mlflow: mlflow, forgeWebhooks: ForgeWebhookIntake(config: engine.config, environment: environment, followUp: followUp),
-            logger: logger)
+            build: build, logger: logger)
         self.host = host
         self.port = port
         self.logger = logger
@@ -57,6 +57,7 @@ public struct PromoteServer: Sendable {
 
     /// Runs until SIGTERM/SIGINT. `onListening` receives the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try ListenProbe.check(host: host, port: port)
         let limits = ConnectionLimits()
         let app = Application(
             router: makeRouter(), server: limits.server,
@@ -73,9 +74,11 @@ public struct PromoteServer: Sendable {
     }
 
     /// Every route, behind the middleware that turns router errors into problems.
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func makeRouter() -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(logger: logger, metrics: handlers.metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware())
         handlers.register(on: router)
         return router
     }

@@ -161,7 +161,10 @@ public final class PromotionWorkers: Service, Sendable {
                 _ = try await engine.store.beginAttempt(of: current.id)
                 var options = PromotionOptions(origin: current.origin)
                 options.pushedTogether = pushedTogether
-                let report = try await engine.run(current, created: true, options: options)
+                // Lines the adapters log while it runs (git, forge) carry the promotion's id.
+                let report = try await LogContext.$promotionID.withValue(current.id) {
+                    try await engine.run(current, created: true, options: options)
+                }
                 try? await engine.store.endAttempts(of: current.id)
                 logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
                 return

@@ -16,12 +16,13 @@ public struct ServiceHandlers: Sendable {
     let allowUnauthenticated: Bool
     let mlflow: MLflowIntake?
     let forgeWebhooks: ForgeWebhookIntake
+    let build: BuildInfo
     let logger: Logger
 
     var store: any PromotionStore { engine.store }
 
     /// Registers every route on `router`.
-    public func register(on router: Router<BasicRequestContext>) {
+    public func register(on router: Router<ServiceRequestContext>) {
         router.post("/v1/events") { request, _ in await respond(route: "events") { try await postEvent(request) } }
         router.post("/v1/webhooks/mlflow") { request, _ in await respond(route: "mlflow") { try await postMLflow(request) } }
         router.post("/v1/webhooks/:forge") { request, context in
@@ -37,7 +38,7 @@ public struct ServiceHandlers: Sendable {
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: build.version))))
         }
     }
 
@@ -88,7 +89,7 @@ public struct ServiceHandlers: Sendable {
                 detail: "a webhook-id identifies one delivery; send a new id for a new event")
         }
         guard let record = try await store.promotion(id: seen.promotionID) else { return nil }
-        return Self.json(.accepted, ServiceJSON.accepted(record), headers: [.location: ServiceJSON.statusURL(record.id)])
+        return Self.document(.accepted, AcceptedDocument(record), headers: [.location: AcceptedDocument.url(record.id)])
     }
 
     /// Checks the request against the configuration, commits it to the store, wakes the workers, answers 202.
@@ -111,7 +112,7 @@ public struct ServiceHandlers: Sendable {
                 metadata: ["promotion": "\(record.id)", "model": "\(release.model)", "version": "\(release.version)", "origin": "\(origin)"])
         }
         // A re-delivery (same idempotency key) gets the same answer as the first: 202 with the original promotion.
-        return Self.json(.accepted, ServiceJSON.accepted(record), headers: [.location: ServiceJSON.statusURL(record.id)])
+        return Self.document(.accepted, AcceptedDocument(record), headers: [.location: AcceptedDocument.url(record.id)])
     }
 
     // MARK: - Reads
@@ -120,7 +121,7 @@ public struct ServiceHandlers: Sendable {
         guard let record = try await store.promotion(id: id) else {
             throw Problem(.notFound, "unknown-promotion", "no promotion has this id", detail: "id: \(String(id.prefix(80)))")
         }
-        return Self.json(.ok, ServiceJSON.promotion(record))
+        return Self.document(.ok, PromotionDocument(record))
     }
 
     func getStatus(_ request: Request) async throws -> Response {
@@ -180,6 +181,13 @@ public struct ServiceHandlers: Sendable {
             if let route { metrics.countEvent(route: route, outcome: "error") }
             return Self.problem(Problem(.internalServerError, "internal", "the request could not be completed", detail: "\(error)"))
         }
+    }
+
+    /// An `Encodable` document (``PromotionDocument``, ``AcceptedDocument``) as `application/json`.
+    static func document(_ status: HTTPResponse.Status, _ document: some Encodable, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: DocumentEncoder.encode(document))))
     }
 
     static func problem(_ problem: Problem) -> Response {

@@ -1,5 +1,6 @@
 public import Foundation
 public import Prometheus
+internal import Synchronization
 public import Promotion
 
 /// The service's Prometheus metrics (`GET /metrics`). Counters and histograms are updated as things happen;
@@ -12,7 +13,16 @@ public final class ServiceMetrics: Sendable {
         .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
     ]
 
-    public init() {}
+    private let forgeTotals = Mutex<[String: (Int, Int, Int)]>([:])
+    let process = ProcessMetrics()
+
+    /// `build` becomes `promote_build_info{version,commit} 1`.
+    public init(build: BuildInfo = .unknown) {
+        registry.makeGauge(
+            descriptor: .init(namespace: "promote", metricName: "build_info", unitName: "", helpText: "The running build: always 1, labelled with its version and commit."),
+            labels: [("version", build.version), ("commit", build.commit)]
+        ).set(1.0)
+    }
 
     /// Counts one intake request by route and outcome (`accepted`, `duplicate`, `rejected`, `unauthorized`, `ignored`).
     public func countEvent(route: String, outcome: String) {
@@ -22,19 +32,65 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
-    /// Records the duration of one git operation (`fetch`, `snapshot`, `update`, ...).
-    public func observeGit(_ operation: String, _ duration: Duration) {
+    /// Counts one git operation (`fetch`, `snapshot`, `update`, ...) by result (`ok`, `error`) and records its duration.
+    public func observeGit(_ operation: String, result: String, _ duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "promote", metricName: "git_operations", unitName: "total", helpText: "Git operations by kind and result."),
+            labels: [("operation", operation), ("result", result)]
+        ).increment()
         registry.makeDurationHistogram(
             descriptor: .init(namespace: "promote", metricName: "git_operation", unitName: "seconds", helpText: "Git operations by kind."),
             labels: [("operation", operation)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
-    /// Records the duration of one forge API call.
-    public func observeForge(_ operation: String, _ duration: Duration) {
+    /// Counts one forge API call by operation and result (`ok` or the failure's kind: `rateLimited`, `server`, ...)
+    /// and records its duration (retries and waits included).
+    public func observeForge(_ operation: String, result: String, _ duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "promote", metricName: "forge_calls", unitName: "total", helpText: "Forge API calls by operation and result."),
+            labels: [("operation", operation), ("result", result)]
+        ).increment()
         registry.makeDurationHistogram(
             descriptor: .init(namespace: "promote", metricName: "forge_request", unitName: "seconds", helpText: "Forge API calls by kind."),
             labels: [("operation", operation)], buckets: Self.latencyBuckets
+        ).record(duration)
+    }
+
+    /// Adds what a forge client's request budget counted since the last call for that forge: HTTP retries and
+    /// rate-limit answers (each one a wait before the next attempt).
+    public func recordForgeBudget(forge: String, requests: Int, retries: Int, rateLimited: Int) {
+        let (newRequests, newRetries, newLimits) = forgeTotals.withLock { seen -> (Int, Int, Int) in
+            let last = seen[forge] ?? (0, 0, 0)
+            seen[forge] = (max(last.0, requests), max(last.1, retries), max(last.2, rateLimited))
+            return (max(0, requests - last.0), max(0, retries - last.1), max(0, rateLimited - last.2))
+        }
+        let labels = [("forge", forge)]
+        registry.makeCounter(
+            descriptor: .init(namespace: "promote", metricName: "forge_http_requests", unitName: "total", helpText: "HTTP exchanges with forges, each attempt counted."),
+            labels: labels
+        ).increment(by: Int64(newRequests))
+        registry.makeCounter(
+            descriptor: .init(namespace: "promote", metricName: "forge_retries", unitName: "total", helpText: "Forge HTTP attempts that were retries."),
+            labels: labels
+        ).increment(by: Int64(newRetries))
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "promote", metricName: "forge_rate_limit_waits", unitName: "total",
+                helpText: "Rate-limit answers from forges (429 or a 403 rate limit), each followed by a wait or a refusal."),
+            labels: labels
+        ).increment(by: Int64(newLimits))
+    }
+
+    /// Counts one HTTP request of the service's own API by method, route template and status, and records its duration.
+    public func observeHTTP(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(namespace: "promote", metricName: "http_requests", unitName: "total", helpText: "HTTP requests served, by method, route and status."),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(namespace: "promote", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer an HTTP request, by method and route."),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
         ).record(duration)
     }
 
@@ -61,7 +117,11 @@ public final class ServiceMetrics: Sendable {
                 .set(Double(findings.filter { $0.kind == kind }.count))
         }
         if let lastRun {
-            gauge("reconcile_last_run", "Unix time of the last reconciliation.", []).set(lastRun.timeIntervalSince1970)
+            registry.makeGauge(
+                descriptor: .init(
+                    namespace: "promote", metricName: "reconcile_last_run_timestamp", unitName: "seconds",
+                    helpText: "Unix time of the last reconciliation."), labels: []
+            ).set(lastRun.timeIntervalSince1970)
         }
     }
 
@@ -71,7 +131,7 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// The exposition text.
-    public func render() -> String { registry.emitToString() }
+    public func render() -> String { registry.emitToString() + process.render() }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)]) -> Gauge {
         registry.makeGauge(descriptor: .init(namespace: "promote", metricName: name, unitName: "", helpText: help), labels: labels)

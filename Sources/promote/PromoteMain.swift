@@ -11,16 +11,8 @@ import PromoteCLI
 @main
 enum PromoteMain {
     static func main() async {
-        // Logs go to stderr; a command's own output goes to stdout. `PROMOTE_LOG_LEVEL` (trace ... critical) sets how
-        // much: the CLI says only what goes wrong by default.
-        // The service logs what it does (info); the CLI says only what goes wrong (warning).
-        let serving = CommandLine.arguments.dropFirst().first == "serve"
-        let level = ProcessInfo.processInfo.environment["PROMOTE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (serving ? .info : .warning)
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Logs go to stderr (text or JSON lines); a command's own output goes to stdout.
+        LogSetup.bootstrap(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         let status = await run()
         // Leave without running the libraries' exit handlers and finalisers (ICU's, OpenSSL's). Threads of the
         // runtime can still be releasing objects when `exit` runs them, which aborted commands with a "double free"
@@ -31,7 +23,7 @@ enum PromoteMain {
     }
 
     /// Parses and runs the command as `ParsableCommand.main()` does, returning the exit status instead of exiting:
-    /// help and version on stdout, errors on stderr, 64 for usage errors.
+    /// help and version on stdout, errors on stderr (and as JSON on stdout with `--json`), 64 for usage errors.
     static func run() async -> Int32 {
         do {
             var command = try PromoteCommand.parseAsRoot()
@@ -42,16 +34,7 @@ enum PromoteMain {
             }
             return ExitCode.success.rawValue
         } catch {
-            let code = PromoteCommand.exitCode(for: error)
-            let message = PromoteCommand.fullMessage(for: error)
-            if !message.isEmpty {
-                if code == .success {
-                    print(message)
-                } else {
-                    FileHandle.standardError.write(Data((message + "\n").utf8))
-                }
-            }
-            return code.rawValue
+            return FailureOutput.report(error, arguments: Array(CommandLine.arguments.dropFirst()))
         }
     }
 }

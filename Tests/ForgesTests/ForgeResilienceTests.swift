@@ -199,6 +199,31 @@ import Testing
         }
     }
 
+    /// A 2xx answer without the fields the API documents is a failure naming the field, not a pull request numbered 0;
+    /// a list endpoint that answers something other than a list is one too (not "no pull requests").
+    @Test(arguments: [ForgeSimFlavour.github, .gitlab, .gitea, .bitbucket])
+    func anAnswerMissingAFieldFailsNamingIt(flavour: ForgeSimFlavour) async throws {
+        try await ForgeHarness.run(flavour, log: "incomplete-\(flavour.rawValue)") { h in
+            let forge = h.client()
+            let created = try await forge.createPullRequest(ForgeHarness.newPR())
+            await h.server.inject(ForgeSimFault(.incompleteJSON, method: "GET", count: 1))
+            let error = try await #require(throws: ForgeFailure.self) { try await forge.pullRequest(number: created.number) }
+            #expect(error.kind == .unexpectedResponse)
+            let field = switch flavour {
+            case .github, .gitea: "'number' is missing"
+            case .gitlab: "'iid' is missing"
+            case .bitbucket: "'id' is missing"
+            }
+            #expect(error.message.contains(field), "\(error.message)")
+            await h.server.inject(ForgeSimFault(.incompleteJSON, method: "GET", count: 1))
+            let listing = try await #require(throws: ForgeFailure.self) { try await forge.listOpenPullRequests(headPrefix: "promote/") }
+            #expect(listing.kind == .unexpectedResponse)
+            #expect(listing.message.contains("not a list"), "\(listing.message)")
+            // Once the forge answers properly again, the same calls work.
+            #expect(try await forge.pullRequest(number: created.number).number == created.number)
+        }
+    }
+
     @Test func connectionRefusedIsATransportFailure() async throws {
         let forge = Forges.makeClient(ForgeConfig(
             kind: .gitlab, apiBase: "http://127.0.0.1:1/api/v4", project: "acme/gitops", token: "t0k3n-value",

@@ -193,7 +193,9 @@ final class RecordedMLflow: MLflowTransport, @unchecked Sendable {
             _ = try await client(t).resolve(model: "m", version: "1")
         }
         t.answer("GET /api/2.0/mlflow/model-versions/get?name=m&version=2", status: 200, body: #"{"model_version": {"status": "READY"}}"#)
-        await expectRegistryError(.invalidResponse, containing: ["no source"]) { _ = try await client(t).resolve(model: "m", version: "2") }
+        await expectRegistryError(.invalidResponse, containing: ["the field 'source' is missing"]) {
+            _ = try await client(t).resolve(model: "m", version: "2")
+        }
         t.answer("GET /api/2.0/mlflow/model-versions/get?name=m&version=3", status: 400,
                  body: #"{"error_code": "INVALID_PARAMETER_VALUE", "message": "bad version"}"#)
         await expectRegistryError(.invalidResponse, containing: ["INVALID_PARAMETER_VALUE: bad version"]) {
@@ -234,12 +236,22 @@ final class RecordedMLflow: MLflowTransport, @unchecked Sendable {
         #expect(client(RecordedMLflow()).rewrite("mlflow-artifacts:/1/x") == "mlflow-artifacts:/1/x")
     }
 
-    @Test func latestMetricPerKey() {
+    @Test func latestMetricPerKey() throws {
         let list: JSONValue = [
             ["key": "acc", "value": .number(0.5), "timestamp": 1, "step": 0], ["key": "acc", "value": .number(0.7), "timestamp": 1, "step": 2],
             ["key": "acc", "value": .number(0.6), "timestamp": 9, "step": 1], ["key": "loss", "value": 1, "timestamp": 1, "step": 0],
             ["key": "loss", "value": .number(0.25), "timestamp": 2, "step": 0],
         ]
-        #expect(MLflowClient.latestMetrics(list) == ["acc": 0.7, "loss": 0.25])
+        let metrics = try MLflowClient.decode([MLflowMetricPayload].self, from: list, call: "test")
+        #expect(MLflowMetricPayload.latest(metrics) == ["acc": 0.7, "loss": 0.25])
+    }
+
+    /// A run whose answer lacks `info.artifact_uri` fails naming the field (no empty default).
+    @Test func aMissingFieldIsAnInvalidResponseNamingIt() throws {
+        let run: JSONValue = ["info": ["experiment_id": "1"], "data": ["metrics": []]]
+        let error = try #require(throws: RegistryError.self) { try MLflowClient.decode(MLflowRunPayload.self, from: run, call: "GET runs/get") }
+        #expect(error.kind == .invalidResponse && error.message.contains("'info.artifact_uri' is missing"), "\(error.message)")
+        let metric: JSONValue = [["key": "acc", "value": "high"]]
+        #expect(throws: RegistryError.self) { try MLflowClient.decode([MLflowMetricPayload].self, from: metric, call: "GET runs/get") }
     }
 }

@@ -33,7 +33,13 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
             w.config.write_text(w.config.read_text().replace("    labels: [promotion]\n", "    labels: [promotion]\n    drift: repair\n"))
             w.env["E2E_MLFLOW_SECRET"] = MLFLOW_SECRET
             w.start()
-            ml.create_webhook("promote", f"http://127.0.0.1:{w.port}/v1/webhooks/mlflow", secret=MLFLOW_SECRET)
+            hook = ml.create_webhook("promote", f"http://127.0.0.1:{w.port}/v1/webhooks/mlflow", secret=MLFLOW_SECRET)
+            # MLflow's own "Test webhook" (its fixed example_model payload, signed) gets a 2xx: a correct setup
+            # is reported as working.
+            test = ml.api("POST", f"webhooks/{hook['webhook_id']}/test",
+                          json={"event": {"entity": "MODEL_VERSION", "action": "CREATED"}})["result"]
+            assert test["success"] and test["response_status"] == 200, test
+            assert json.loads(test["response_body"])["status"] == "ignored"
             run = ml.log_run(experiment="jukebox-training", metrics={"accuracy": 0.93, "f1": 0.9}, run_name="train-42")
             version = ml.register_run_version("jukebox", run["run_id"])
             expected_uri = "gs://mlflow-bucket/" + run["artifact_uri"].removeprefix("mlflow-artifacts:/") + "/model"

@@ -37,7 +37,7 @@ def test_models_lists_exactly_the_index(entry):
     for g in got:
         assert (g["kind"], g["name"]) == kinds[g["document"]]
     want_index = [loc["path_index"] for d in entry["documents"] for loc in d["locations"]]
-    assert [g["path_index"] for g in got] == want_index
+    assert [g["pathIndex"] for g in got] == want_index
     assert [g["line"] for g in got] == [loc["line"] for d in entry["documents"] for loc in d["locations"]]
 
 
@@ -77,7 +77,7 @@ def test_refuse_files_are_refused_with_file_line_and_reason(path, tmp_path):
         assert p.returncode == 1
         assert p.stdout == b""
         message = p.stderr.decode()
-        assert re.match(rf"promote: {re.escape(str(path))}:\d+:\d+: \S", message), message
+        assert re.match(rf"error: {re.escape(str(path))}:\d+:\d+: \S", message), message
     if "helm-templates" in str(path):
         assert "Helm template" in run("spec", "models", str(path)).stderr.decode()
     # --in-place on a refusal writes nothing.

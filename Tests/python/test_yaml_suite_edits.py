@@ -59,7 +59,7 @@ def test_edit_is_exact_or_refused(case, tmp_path):
         result = run("spec", "set", str(path), p, value, "--document", str(document))
         if result.returncode != 0:
             assert result.returncode == 1 and result.stdout == b"", result.stderr
-            assert re.match(rf"promote: {re.escape(str(path))}(:\d+:\d+)?: \S", result.stderr.decode()), result.stderr
+            assert re.match(rf"error: {re.escape(str(path))}(:\d+:\d+)?: \S", result.stderr.decode()), result.stderr
             continue
         assert counts[id(node)] == 1, f"{p}: an aliased node was edited"
         judge(raw, result.stdout, document, p, value)
