@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Promote",
   "version": "1.0.0",
-  "description": "GitOps promotion of ML model versions: event intake, promotion status, merge webhooks, health and metrics."
+  "description": "GitOps promotion of ML model versions: event intake, promotion status, access-controlled reads and promotions, the status page, the audit log, merge webhooks, health and metrics."
  },
  "paths": {
   "/v1/events": {
@@ -453,14 +453,39 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "401": {
+      "description": "No valid token (a token with the read scope is needed).",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The token lacks the read scope.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
      }
-    }
+    },
+    "security": [
+     {
+      "readToken": []
+     }
+    ]
    }
   },
   "/v1/status": {
    "get": {
     "operationId": "getStatus",
-    "summary": "What each environment runs and proposes, and promotions by state.",
+    "summary": "Per model and environment: what the spec on the branch holds, the ledger, the proposal and its pull request, gate verdicts and drift (the document promote status --json prints).",
     "parameters": [
      {
       "name": "model",
@@ -478,6 +503,496 @@ enum OpenAPIDocument {
        "application/json": {
         "schema": {
          "$ref": "#/components/schemas/Status"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid token.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The token lacks the read scope.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "readToken": []
+     }
+    ]
+   }
+  },
+  "/v1/audit": {
+   "get": {
+    "operationId": "getAudit",
+    "summary": "The audit log, newest first (the document promote audit --json prints).",
+    "security": [
+     {
+      "readToken": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "model",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "since",
+      "in": "query",
+      "required": false,
+      "description": "RFC 3339 time, or a duration back from now (30m, 24h, 7d).",
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Audit entries.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Audit"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "since is neither an RFC 3339 time nor a duration.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid token.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The token lacks the read scope.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/v1/promotions": {
+   "post": {
+    "operationId": "postPromotion",
+    "summary": "Release, roll back or advance as the token's name (advance is not available yet: 501).",
+    "security": [
+     {
+      "promoteToken": []
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PromotionRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "202": {
+      "description": "Committed to the store; the workers run it.",
+      "headers": {
+       "Location": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Accepted"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "The body is not a JSON object.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No valid token.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "The token lacks the promote scope.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "413": {
+      "description": "The body is too large.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "A field is missing, unknown or invalid, or the request cannot be promoted here.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     },
+     "501": {
+      "description": "advance is not available yet.",
+      "content": {
+       "application/problem+json": {
+        "schema": {
+         "$ref": "#/components/schemas/Problem"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/": {
+   "get": {
+    "operationId": "getStatusPage",
+    "summary": "The status page (HTML, no JavaScript). Without a session: 401 with the login form.",
+    "responses": {
+     "200": {
+      "description": "The grid of models x environments.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "The login form.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Not allowed.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/models/{model}": {
+   "get": {
+    "operationId": "getModelPage",
+    "summary": "One model: metric trends (inline SVG), versions per environment, promotions, audit.",
+    "parameters": [
+     {
+      "name": "model",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The model's page.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "The login form.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Not allowed.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Nothing is known of this model.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/login": {
+   "post": {
+    "operationId": "postLogin",
+    "summary": "Opens a page session for a token (HttpOnly, SameSite=Strict cookie promote_session).",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "token": {
+          "type": "string"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "303": {
+      "description": "Logged in; to /.",
+      "headers": {
+       "Set-Cookie": {
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Location": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "The token is not valid.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "A cross-site login.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/logout": {
+   "post": {
+    "operationId": "postLogout",
+    "summary": "Ends the page session (CSRF token required).",
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "csrf": {
+          "type": "string"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "303": {
+      "description": "Logged out; to /.",
+      "headers": {
+       "Set-Cookie": {
+        "schema": {
+         "type": "string"
+        }
+       },
+       "Location": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Missing or wrong CSRF token.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/actions": {
+   "post": {
+    "operationId": "postPageAction",
+    "summary": "A button of the page: release or rollback as the session's token (promote scope, CSRF token).",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/x-www-form-urlencoded": {
+       "schema": {
+        "type": "object",
+        "properties": {
+         "csrf": {
+          "type": "string"
+         },
+         "action": {
+          "type": "string"
+         },
+         "model": {
+          "type": "string"
+         },
+         "environment": {
+          "type": "string"
+         },
+         "version": {
+          "type": "string"
+         },
+         "uri": {
+          "type": "string"
+         },
+         "reason": {
+          "type": "string"
+         }
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "303": {
+      "description": "Accepted; to /?promotion=ID.",
+      "headers": {
+       "Location": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "No session.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Missing or wrong CSRF token, cross-site, or no promote scope.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "The request cannot be promoted.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "501": {
+      "description": "advance is not available yet.",
+      "content": {
+       "text/html": {
+        "schema": {
+         "type": "string"
         }
        }
       }
@@ -579,6 +1094,16 @@ enum OpenAPIDocument {
     "in": "header",
     "name": "webhook-signature",
     "description": "Standard Webhooks: v1,<base64 HMAC-SHA256 of webhook-id.webhook-timestamp.body> with a whsec_ secret."
+   },
+   "readToken": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A service.access token with the read scope."
+   },
+   "promoteToken": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A service.access token with the promote scope."
    }
   },
   "schemas": {
@@ -806,57 +1331,24 @@ enum OpenAPIDocument {
      }
     }
    },
-   "LedgerEntry": {
-    "type": "object",
-    "required": [
-     "model",
-     "environment",
-     "version",
-     "uri",
-     "status"
-    ],
-    "properties": {
-     "model": {
-      "type": "string"
-     },
-     "environment": {
-      "type": "string"
-     },
-     "version": {
-      "type": "string"
-     },
-     "uri": {
-      "type": "string"
-     },
-     "status": {
-      "type": "string"
-     },
-     "recordedAt": {
-      "type": "string"
-     },
-     "commit": {
-      "type": "string"
-     },
-     "pullRequestUrl": {
-      "type": "string"
-     },
-     "promotionId": {
-      "type": "string"
-     }
-    }
-   },
    "Status": {
     "type": "object",
     "required": [
      "environments",
-     "ledger",
-     "promotions"
+     "models",
+     "promotions",
+     "reconciledAt"
     ],
     "properties": {
      "environments": {
       "type": "array",
       "items": {
        "type": "object",
+       "required": [
+        "name",
+        "mode",
+        "branch"
+       ],
        "properties": {
         "name": {
          "type": "string"
@@ -870,10 +1362,222 @@ enum OpenAPIDocument {
        }
       }
      },
-     "ledger": {
+     "models": {
       "type": "array",
       "items": {
-       "$ref": "#/components/schemas/LedgerEntry"
+       "type": "object",
+       "required": [
+        "model",
+        "declared",
+        "pending",
+        "environments"
+       ],
+       "properties": {
+        "model": {
+         "type": "string"
+        },
+        "declared": {
+         "type": "boolean"
+        },
+        "pending": {
+         "type": "array",
+         "items": {
+          "type": "object",
+          "required": [
+           "id",
+           "version",
+           "state"
+          ],
+          "properties": {
+           "id": {
+            "type": "string"
+           },
+           "version": {
+            "type": "string"
+           },
+           "state": {
+            "type": "string"
+           }
+          }
+         }
+        },
+        "environments": {
+         "type": "array",
+         "items": {
+          "type": "object",
+          "required": [
+           "name",
+           "spec",
+           "drift"
+          ],
+          "properties": {
+           "name": {
+            "type": "string"
+           },
+           "spec": {
+            "type": "object",
+            "required": [
+             "path",
+             "state"
+            ],
+            "properties": {
+             "path": {
+              "type": "string"
+             },
+             "value": {
+              "type": "string"
+             },
+             "version": {
+              "type": "string"
+             },
+             "commit": {
+              "type": "string"
+             },
+             "error": {
+              "type": "string"
+             },
+             "state": {
+              "type": "string",
+              "enum": [
+               "present",
+               "missing",
+               "unreadable"
+              ]
+             }
+            }
+           },
+           "version": {
+            "type": "string"
+           },
+           "uri": {
+            "type": "string"
+           },
+           "commit": {
+            "type": "string"
+           },
+           "since": {
+            "type": "string"
+           },
+           "metrics": {
+            "type": "object",
+            "additionalProperties": {
+             "type": "number"
+            }
+           },
+           "proposed": {
+            "type": "object",
+            "required": [
+             "version",
+             "uri",
+             "metrics",
+             "proposedAt",
+             "gates"
+            ],
+            "properties": {
+             "version": {
+              "type": "string"
+             },
+             "uri": {
+              "type": "string"
+             },
+             "promotionId": {
+              "type": "string"
+             },
+             "state": {
+              "type": "string"
+             },
+             "proposedAt": {
+              "type": "string"
+             },
+             "metrics": {
+              "type": "object",
+              "additionalProperties": {
+               "type": "number"
+              }
+             },
+             "pullRequest": {
+              "type": "object",
+              "required": [
+               "number",
+               "url"
+              ],
+              "properties": {
+               "number": {
+                "type": "integer"
+               },
+               "url": {
+                "type": "string"
+               },
+               "title": {
+                "type": "string"
+               }
+              }
+             },
+             "gates": {
+              "type": "array",
+              "items": {
+               "type": "object",
+               "required": [
+                "metric",
+                "expression",
+                "outcome",
+                "detail"
+               ],
+               "properties": {
+                "metric": {
+                 "type": "string"
+                },
+                "expression": {
+                 "type": "string"
+                },
+                "outcome": {
+                 "type": "string"
+                },
+                "detail": {
+                 "type": "string"
+                }
+               }
+              }
+             }
+            }
+           },
+           "drift": {
+            "type": "array",
+            "items": {
+             "type": "object",
+             "required": [
+              "kind",
+              "expected",
+              "actual",
+              "action",
+              "seenAt"
+             ],
+             "properties": {
+              "kind": {
+               "type": "string"
+              },
+              "expected": {
+               "type": "string"
+              },
+              "actual": {
+               "type": "string"
+              },
+              "action": {
+               "type": "string"
+              },
+              "detail": {
+               "type": "string"
+              },
+              "seenAt": {
+               "type": "string"
+              }
+             }
+            }
+           }
+          }
+         }
+        }
+       }
       }
      },
      "promotions": {
@@ -881,6 +1585,12 @@ enum OpenAPIDocument {
       "additionalProperties": {
        "type": "integer"
       }
+     },
+     "reconciledAt": {
+      "type": [
+       "string",
+       "null"
+      ]
      }
     }
    },
@@ -892,6 +1602,93 @@ enum OpenAPIDocument {
     "properties": {
      "status": {
       "type": "string"
+     }
+    }
+   },
+   "PromotionRequest": {
+    "type": "object",
+    "required": [
+     "action"
+    ],
+    "additionalProperties": false,
+    "properties": {
+     "action": {
+      "type": "string",
+      "enum": [
+       "release",
+       "rollback",
+       "advance"
+      ]
+     },
+     "model": {
+      "type": "string"
+     },
+     "version": {
+      "type": "string"
+     },
+     "uri": {
+      "type": "string"
+     },
+     "environment": {
+      "type": "string"
+     },
+     "reason": {
+      "type": "string"
+     }
+    }
+   },
+   "Audit": {
+    "type": "object",
+    "required": [
+     "entries"
+    ],
+    "properties": {
+     "entries": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "at",
+        "actor",
+        "action",
+        "model",
+        "environment",
+        "version",
+        "detail"
+       ],
+       "properties": {
+        "at": {
+         "type": "string"
+        },
+        "actor": {
+         "type": "string"
+        },
+        "action": {
+         "type": "string"
+        },
+        "model": {
+         "type": [
+          "string",
+          "null"
+         ]
+        },
+        "environment": {
+         "type": [
+          "string",
+          "null"
+         ]
+        },
+        "version": {
+         "type": [
+          "string",
+          "null"
+         ]
+        },
+        "detail": {
+         "type": "string"
+        }
+       }
+      }
      }
     }
    }

@@ -119,7 +119,8 @@ public final class PromotionWorkers: Service, Sendable {
         logger[metadataKey: "model"] = "\(record.request.model)"
         logger[metadataKey: "version"] = "\(record.request.version)"
         do {
-            let report = try await engine.run(record, created: true, options: PromotionOptions(origin: record.origin))
+            let report = try await engine.run(record, created: true, options: PromotionOptions(
+                    force: record.request.isRollback, isRollback: record.request.isRollback, origin: record.origin))
             logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
         } catch {
             // The engine has recorded the failure on the promotion; a transport failure stays for the next event.
