@@ -247,7 +247,9 @@ def test_a_session_cookie_is_not_sent_cross_site(world, browser):
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    # Threads: Chromium may open a speculative connection that sends nothing, which would hold a one-thread server.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
