@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The OpenAPI document of the service's API, compiled into the binary (no resource bundle to ship).
             resources: [.embedInCode("Resources/openapi.json")],

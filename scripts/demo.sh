@@ -65,9 +65,12 @@ models:
 service:
   state: "sqlite://$work/state/promote.db"
   intake: {secretsEnv: [PROMOTE_DEMO_INTAKE_SECRET]}
+  access:
+    tokens: [{name: demo-reader, tokenEnv: PROMOTE_DEMO_READ_TOKEN, scopes: [read]}]
 YAML
 export PROMOTE_CONFIG="$work/promote.yaml" PROMOTE_DEMO_FORGE_TOKEN=demo-token
 export PROMOTE_DEMO_INTAKE_SECRET="whsec_$(head -c 32 /dev/urandom | base64)"
+export PROMOTE_DEMO_READ_TOKEN="read-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 step "promote.yaml"
 cat "$work/promote.yaml"
 "$BIN/promote" config validate
@@ -129,7 +132,9 @@ with urllib.request.urlopen(req) as r:
     accepted = json.load(r)
     print("POST /v1/events ->", r.status, json.dumps(accepted))
 for _ in range(200):
-    with urllib.request.urlopen(url + accepted["statusUrl"]) as r:
+    status = urllib.request.Request(url + accepted["statusUrl"],
+                                    headers={"Authorization": "Bearer " + os.environ["PROMOTE_DEMO_READ_TOKEN"]})
+    with urllib.request.urlopen(status) as r:
         promotion = json.load(r)
     if promotion["state"] not in ("queued", "running"):
         break

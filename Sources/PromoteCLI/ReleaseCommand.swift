@@ -14,6 +14,7 @@ struct ReleaseCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOptions
 
     @Argument(help: "The model name (letters, digits, '.', '_', '-').") var model: String
     @Argument(help: "The version, as a string (1.4.2, 12, v3.1.0).") var version: String
@@ -51,7 +52,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 source: .init(commit: sourceCommit, runURL: runURL, pipeline: pipeline), idempotencyKey: idempotencyKey,
                 environments: environments.isEmpty ? nil : environments)
             let app = try Composition(configPath: global.config)
-            let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: "cli"))
+            let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: actor.resolved()))
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }

@@ -9,6 +9,7 @@ struct RollbackCommand: AsyncParsableCommand {
         abstract: "Put an earlier version of a model back into one environment (a push, or a pull request).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var actor: ActorOptions
     @Argument(help: "The model name.") var model: String
     @Option(help: ArgumentHelp("The environment to roll back.", valueName: "env")) var env: String
     @Option(help: ArgumentHelp("The version to go back to (default: the one before the current).", valueName: "version"))
@@ -23,10 +24,10 @@ struct RollbackCommand: AsyncParsableCommand {
             let request = try ReleaseRequest.validated(
                 model: model, version: target.version, uri: target.uri, metrics: target.metrics,
                 source: .init(pipeline: "rollback"),
-                idempotencyKey: "rollback:\(env):\(model)@\(target.version):\(Int(Date().timeIntervalSince1970))",
+                idempotencyKey: "\(ReleaseRequest.rollbackKeyPrefix)\(env):\(model)@\(target.version):\(Int(Date().timeIntervalSince1970))",
                 environments: [env])
             let report = try await app.engine.release(
-                request, options: PromotionOptions(dryRun: dryRun, force: true, isRollback: true, origin: "rollback"))
+                request, options: PromotionOptions(dryRun: dryRun, force: true, isRollback: true, origin: actor.resolved()))
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }

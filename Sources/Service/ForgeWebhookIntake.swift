@@ -75,7 +75,9 @@ public struct ForgeWebhookIntake: Sendable {
                 env.forge.project.map { $0.lowercased() == change.repository.lowercased() } ?? true
             }
             do {
-                let (outcome, detail) = try await followUp.pullRequestChanged(number: change.number, in: candidates)
+                let (outcome, detail) = try await followUp.pullRequestChanged(
+                    number: change.number, in: candidates,
+                    actor: change.actor.flatMap { InputRules.textProblem($0, limit: 100) == nil ? $0 : nil })
                 return (outcome.rawValue, detail)
             } catch {
                 throw Problem(.badGateway, "forge-unavailable", "the forge could not be asked about pull request #\(change.number)", detail: "\(error)")

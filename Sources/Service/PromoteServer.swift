@@ -11,6 +11,8 @@ public struct PromoteServer: Sendable {
     public let handlers: ServiceHandlers
     public let workers: PromotionWorkers
     public let schedules: ScheduledTasks
+    /// The status page, `/v1/status`, `/v1/audit` and `POST /v1/promotions`, behind `service.access`.
+    public let operatorRoutes: OperatorRoutes
     public let host: String
     public let port: Int
     let logger: Logger
@@ -50,6 +52,14 @@ public struct PromoteServer: Sendable {
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
             mlflow: mlflow, forgeWebhooks: ForgeWebhookIntake(config: engine.config, environment: environment, followUp: followUp),
             build: build, logger: logger)
+        let access = try AccessControl(settings: settings.access, environment: environment)
+        if access.isClosed {
+            logger.warning("no service.access is configured: the status page and the read API answer 401 to everyone")
+        }
+        operatorRoutes = OperatorRoutes(
+            engine: engine, access: access, sessions: SessionStore(lifetime: settings.access?.sessionLifetime ?? 8 * 3600),
+            status: StatusReader(engine: engine, refreshAfter: settings.pageRefresh),
+            requests: PromotionRequests(engine: engine, workers: workers), logger: logger)
         self.host = host
         self.port = port
         self.logger = logger
@@ -74,12 +84,14 @@ public struct PromoteServer: Sendable {
     }
 
     /// Every route, behind the middleware that turns router errors into problems.
-    public func makeRouter() -> Router<ServiceRequestContext> {
-        let router = Router(context: ServiceRequestContext.self)
+    public func makeRouter() -> Router<PromoteRequestContext> {
+        let router = Router(context: PromoteRequestContext.self)
         router.add(middleware: AccessLogMiddleware(logger: logger, metrics: handlers.metrics))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware())
+        router.add(middleware: AccessMiddleware(access: operatorRoutes.access, logger: logger))
         handlers.register(on: router)
+        operatorRoutes.register(on: router)
         return router
     }
 

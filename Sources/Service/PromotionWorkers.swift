@@ -159,7 +159,8 @@ public final class PromotionWorkers: Service, Sendable {
             attempt += 1
             do {
                 _ = try await engine.store.beginAttempt(of: current.id)
-                var options = PromotionOptions(origin: current.origin)
+                var options = PromotionOptions(
+                    force: current.request.isRollback, isRollback: current.request.isRollback, origin: current.origin)
                 options.pushedTogether = pushedTogether
                 // Lines the adapters log while it runs (git, forge) carry the promotion's id.
                 let report = try await LogContext.$promotionID.withValue(current.id) {

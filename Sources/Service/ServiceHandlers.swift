@@ -22,7 +22,7 @@ public struct ServiceHandlers: Sendable {
     var store: any PromotionStore { engine.store }
 
     /// Registers every route on `router`.
-    public func register(on router: Router<ServiceRequestContext>) {
+    public func register(on router: Router<PromoteRequestContext>) {
         router.post("/v1/events") { request, _ in await respond(route: "events") { try await postEvent(request) } }
         router.post("/v1/webhooks/mlflow") { request, _ in await respond(route: "mlflow") { try await postMLflow(request) } }
         router.post("/v1/webhooks/:forge") { request, context in
@@ -31,7 +31,6 @@ public struct ServiceHandlers: Sendable {
         router.get("/v1/promotions/:id") { _, context in
             await respond(route: nil) { try await getPromotion(context.parameters.get("id") ?? "") }
         }
-        router.get("/v1/status") { request, _ in await respond(route: nil) { try await getStatus(request) } }
         router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
         router.get("/readyz") { _, _ in await respond(route: nil) { try await getReady() } }
         router.get("/metrics") { _, _ in await respond(route: nil) { try await getMetrics() } }
@@ -52,6 +51,11 @@ public struct ServiceHandlers: Sendable {
         if let delivery, let replay = try await replayed(delivery) { return replay }
         let release: ReleaseRequest
         do { release = try EventIntake.decode(headers: headers, body: body, config: engine.config) } catch { throw Problem(error) }
+        if release.isRollback {
+            throw Problem(
+                .unprocessableContent, "invalid-event", "the event cannot be read",
+                errors: [FieldProblem(field: "idempotencyKey", message: "'rollback:' keys are reserved for rollbacks (POST /v1/promotions)")])
+        }
         return try await admit(release, origin: "api", delivery: delivery)
     }
 
@@ -122,23 +126,6 @@ public struct ServiceHandlers: Sendable {
             throw Problem(.notFound, "unknown-promotion", "no promotion has this id", detail: "id: \(String(id.prefix(80)))")
         }
         return Self.document(.ok, PromotionDocument(record))
-    }
-
-    func getStatus(_ request: Request) async throws -> Response {
-        let model = request.uri.queryParameters.get("model")
-        let ledger = try await store.ledger(model: model, environment: nil)
-        let counts = try await store.promotionCounts()
-        var states: [String: JSONValue] = [:]
-        for state in PromotionState.allCases {
-            states[state.rawValue] = .number(Double(counts.filter { $0.state == state }.reduce(0) { $0 + $1.count }))
-        }
-        return Self.json(.ok, [
-            "environments": .array(engine.config.environments.map {
-                .object(["name": .string($0.name), "mode": .string($0.mode.rawValue), "branch": .string($0.repository.branch)])
-            }),
-            "ledger": .array(ledger.map(ServiceJSON.ledger)),
-            "promotions": .object(states),
-        ])
     }
 
     func getReady() async throws -> Response {

@@ -146,6 +146,10 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 ALTER TABLE promotion ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // `promote audit --since` and `GET /v1/audit?since=` read the log by time.
+        migrator.registerMigration("audit-by-time") { db in
+            try db.execute(sql: "CREATE INDEX audit_by_time ON audit(at, id)")
+        }
         return migrator
     }
 
@@ -359,6 +363,19 @@ public final class SQLiteStore: PromotionStore, Sendable {
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [limit])
             }
+            return rows.map { row in
+                AuditEntry(
+                    at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],
+                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"])
+            }
+        }
+    }
+
+    public func auditLog(model: String?, since: Date, limit: Int) async throws -> [AuditEntry] {
+        try await read("read audit log") { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM audit WHERE at >= ? AND (? IS NULL OR model = ?) ORDER BY at DESC, id DESC LIMIT ?",
+                arguments: [since.timeIntervalSince1970, model, model, limit])
             return rows.map { row in
                 AuditEntry(
                     at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],

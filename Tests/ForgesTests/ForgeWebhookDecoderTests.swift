@@ -25,7 +25,7 @@ import TestSupport
     static let codertocat = PullRequestEvent(
         number: 2, action: .opened, headBranch: "changes", baseBranch: "master", repository: "Codertocat/Hello-World",
         url: "https://github.com/Codertocat/Hello-World/pull/2", title: "Update the README with new information.",
-        body: "This is a pretty simple change that we need to pull into master.")
+        body: "This is a pretty simple change that we need to pull into master.", actor: "Codertocat")
 
     @Test(arguments: [
         ("opened", PullRequestEvent.Action.opened), ("closed", .closed), ("synchronize", .synchronized), ("labeled", .other("labeled")),
@@ -61,9 +61,10 @@ import TestSupport
             opened
                 == PullRequestEvent(
                     number: 2, action: .opened, headBranch: "master", baseBranch: "master", repository: "example/example",
-                    url: "http://localhost:3000/example/example/pulls/2", title: "update", body: ""))
+                    url: "http://localhost:3000/example/example/pulls/2", title: "update", body: "", actor: "example2"))
         let merged = try pullRequest(.gitea, headers, try body("gitea/pull-request-merged.derived.json"))
         #expect(merged.action == .merged && merged.mergeCommitSHA == "0123456789abcdef0123456789abcdef01234567")
+        #expect(merged.actor == "example2")  // who merged: the sender
         // Gitea sends label changes under X-Gitea-Event: pull_request with their own action.
         let label = try pullRequest(.gitea, headers, try body("gitea/pull-request-label-event.go-playground.json"))
         #expect(label.action == .other("label_updated") && label.mergeCommitSHA == nil)
@@ -90,7 +91,7 @@ import TestSupport
             opened
                 == PullRequestEvent(
                     number: 1, action: .opened, headBranch: "ms-viewport", baseBranch: "master", repository: "gitlabhq/gitlab-test",
-                    url: "http://example.com/diaspora/merge_requests/1", title: "MS-Viewport", body: ""))
+                    url: "http://example.com/diaspora/merge_requests/1", title: "MS-Viewport", body: "", actor: "user1"))
         let merged = try pullRequest(.gitlab, headers, try body("gitlab/merge_request.merged.derived.json"))
         #expect(merged.action == .merged && merged.mergeCommitSHA == nil)  // the sample's merge_commit_sha is null
 
@@ -129,7 +130,7 @@ import TestSupport
                 == PullRequestEvent(
                     number: 1, action: action, mergeCommitSHA: action == .merged ? "764413d85e29" : nil, headBranch: "branch2",
                     baseBranch: "master", repository: "team_name/repo_name", url: "https://api.bitbucket.org/pullrequest_id",
-                    title: "Title of pull request", body: "Description of pull request"))
+                    title: "Title of pull request", body: "Description of pull request", actor: "emmap1"))
     }
 
     @Test func bitbucketOtherKeys() throws {

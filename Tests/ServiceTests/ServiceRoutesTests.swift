@@ -33,6 +33,7 @@ import Testing
           jukebox: {allowedUris: ["gs://models/jukebox/"]}
         service:
           intake: {tokensEnv: [INTAKE_TOKEN]}
+          access: {publicRead: true}
         """
 
     struct World: @unchecked Sendable {

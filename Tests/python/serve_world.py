@@ -34,7 +34,8 @@ class ServeWorld(World):
     """A World whose config has a `service:` block, and a running `promote serve`."""
 
     def __init__(self, files, service_extra="", forge_webhook=True,
-                 models='models:\n  jukebox: {allowedUris: ["gs://models/jukebox/"]}\n', **kwargs):
+                 models='models:\n  jukebox: {allowedUris: ["gs://models/jukebox/"]}\n',
+                 access="  access: {publicRead: true}\n", **kwargs):
         super().__init__(files, **kwargs)
         text = self.config.read_text()
         state = re.search(r'service: \{state: "([^"]+)"\}', text).group(1)
@@ -46,7 +47,7 @@ class ServeWorld(World):
   state: "{state}"
   intake: {{secretsEnv: [E2E_SECRET_NEW, E2E_SECRET_OLD], tokensEnv: [E2E_TOKEN]}}
   reconcile: {{every: 1h}}
-{service_extra}"""
+{access}{service_extra}"""
         self.config.write_text(text)
         self.state_db = state.removeprefix("sqlite://")
         self.env.update({"E2E_SECRET_NEW": SECRET_NEW, "E2E_SECRET_OLD": SECRET_OLD, "E2E_TOKEN": TOKEN,
@@ -134,14 +135,16 @@ class ServeWorld(World):
         super().close()
 
 
-def github_webhook(world, number, action="closed", merged=True, secret=FORGE_WEBHOOK_SECRET):
-    """A signed GitHub `pull_request` delivery for PR `number` of acme/gitops."""
+def github_webhook(world, number, action="closed", merged=True, secret=FORGE_WEBHOOK_SECRET, sender=None):
+    """A signed GitHub `pull_request` delivery for PR `number` of acme/gitops (`sender`: the login that acted)."""
     payload = {"action": action, "number": number,
                "pull_request": {"number": number, "state": "closed" if action == "closed" else "open", "merged": merged,
                                 "html_url": f"{world.forge_origin}/acme/gitops/pull/{number}",
                                 "head": {"ref": "promote/production/jukebox"}, "base": {"ref": "main"},
                                 "merge_commit_sha": None, "title": "t", "body": ""},
                "repository": {"full_name": "acme/gitops"}}
+    if sender:
+        payload["sender"] = {"login": sender}
     body = json.dumps(payload).encode()
     sig = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     headers = {"content-type": "application/json", "x-github-event": "pull_request",

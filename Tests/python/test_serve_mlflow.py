@@ -58,8 +58,9 @@ def test_mlflow_registry_drives_staging_then_the_alias_opens_production_and_the_
             assert "0.93" in body and "accuracy" in body and expected_uri in body
 
             # A reviewer merges (once the promotion waits for review); the forge's webhook closes the loop into MLflow.
-            wait(lambda: any(e["environment"] == "production" and e["status"] == "proposed"
-                             for e in w.json("GET", "/v1/status")[2]["ledger"]), "the proposal in the ledger")
+            wait(lambda: any(e["name"] == "production" and e.get("proposed")
+                             for m in w.json("GET", "/v1/status")[2]["models"] for e in m["environments"]),
+                 "the proposal in the ledger")
             number = pulls[0]["number"]
             w.control("POST", f"/_sim/pulls/{number}/merge?project=acme/gitops")
             status, _, answer = github_webhook(w, number)

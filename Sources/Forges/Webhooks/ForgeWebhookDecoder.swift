@@ -77,7 +77,8 @@ public enum ForgeWebhookDecoder {
             mergeCommitSHA: action == .merged ? try pr.optionalString("merge_commit_sha") : nil,
             headBranch: try pr.object("head").string("ref"), baseBranch: try pr.object("base").string("ref"),
             repository: try root.object("repository").string("full_name"), url: try pr.string("html_url"),
-            title: try pr.string("title"), body: try pr.optionalString("body"))
+            title: try pr.string("title"), body: try pr.optionalString("body"),
+            actor: try root.optionalObject("sender")?.optionalString("login"))
     }
 
     /// GitLab's `Merge Request Hook`: everything under `object_attributes`, the project under `project`.
@@ -98,7 +99,8 @@ public enum ForgeWebhookDecoder {
             mergeCommitSHA: action == .merged ? try mr.optionalString("merge_commit_sha") : nil,
             headBranch: try mr.string("source_branch"), baseBranch: try mr.string("target_branch"),
             repository: try root.object("project").string("path_with_namespace"), url: try mr.string("url"),
-            title: try mr.string("title"), body: try mr.optionalString("description"))
+            title: try mr.string("title"), body: try mr.optionalString("description"),
+            actor: try root.optionalObject("user")?.optionalString("username"))
     }
 
     /// Bitbucket Cloud's `pullrequest:*` payload: the action comes from `X-Event-Key`, not the body.
@@ -111,6 +113,14 @@ public enum ForgeWebhookDecoder {
             baseBranch: try pr.object("destination").object("branch").string("name"),
             repository: try root.object("repository").string("full_name"),
             url: try pr.object("links").object("html").string("href"),
-            title: try pr.string("title"), body: try pr.optionalString("description"))
+            title: try pr.string("title"), body: try pr.optionalString("description"),
+            actor: try bitbucketActor(root))
+    }
+
+    /// Bitbucket's `actor`: the nickname, else the display name.
+    private static func bitbucketActor(_ root: WebhookFields) throws(ForgeWebhookError) -> String? {
+        guard let actor = try root.optionalObject("actor") else { return nil }
+        if let nickname = try actor.optionalString("nickname") { return nickname }
+        return try actor.optionalString("display_name")
     }
 }

@@ -31,11 +31,14 @@ public struct PullRequestEvent: Sendable, Hashable {
     public var title: String
     /// The description; `nil` when the forge sends none.
     public var body: String?
+    /// Who did it (merged, closed, ...): the forge login from the payload (GitHub/Gitea `sender.login`, GitLab
+    /// `user.username`, Bitbucket `actor.nickname`); nil when the payload does not say.
+    public var actor: String?
 
     /// Makes an event from its parts.
     public init(
         number: Int, action: Action, mergeCommitSHA: String? = nil, headBranch: String, baseBranch: String,
-        repository: String, url: String, title: String, body: String? = nil
+        repository: String, url: String, title: String, body: String? = nil, actor: String? = nil
     ) {
         self.number = number
         self.action = action
@@ -46,5 +49,6 @@ public struct PullRequestEvent: Sendable, Hashable {
         self.url = url
         self.title = title
         self.body = body
+        self.actor = actor
     }
 }

@@ -295,6 +295,16 @@ public enum ConfigDecoder {
             }
             e.finish()
         }
+        if var a = s.mapping("access") {
+            service.access = decodeAccess(&a)
+            a.finish()
+        }
+        if var pg = s.mapping("page") {
+            if let refresh = pg.string("refresh") {
+                if let seconds = parseDuration(refresh) { service.pageRefresh = seconds } else { pg.report("refresh", "'\(refresh)' is not a duration such as 10s or 1m") }
+            }
+            pg.finish()
+        }
         return service
     }
 

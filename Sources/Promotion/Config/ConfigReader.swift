@@ -94,6 +94,16 @@ struct ConfigReader {
         return ConfigReader(file: file, path: keyPath(key), node: n, problems: problems)
     }
 
+    /// Nested readers for a list of mappings under `key` (empty when absent; a non-list is reported).
+    mutating func mappings(_ key: String) -> [ConfigReader] {
+        guard let n = node(key) else { return [] }
+        guard case .sequence(let items) = n.value else {
+            report(key, line: n.line, "must be a list")
+            return []
+        }
+        return items.enumerated().map { ConfigReader(file: file, path: "\(keyPath(key))[\($0.offset)]", node: $0.element, problems: problems) }
+    }
+
     func report(_ key: String, line: Int? = nil, _ message: String) {
         let l = line ?? positions[key].map { entries[$0].keyLine } ?? node.line
         problems.add(file, l, keyPath(key), message)

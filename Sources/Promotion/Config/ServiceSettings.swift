@@ -38,6 +38,10 @@ public struct ServiceSettings: Sendable, Hashable {
     public var pollEvery: Double?
     /// HTTP endpoints that receive a CDEvent (CloudEvents 1.0, structured mode) for each merge and each drift found.
     public var eventSinks: [String]
+    /// Who may read and promote through the API and the status page; nil: nothing configured (reads answer 401).
+    public var access: AccessSettings?
+    /// Seconds the status page (and `GET /v1/status`) reuse a fetch of the branches and the forge's PR titles.
+    public var pageRefresh: Double = 30
 
     public init(
         listen: String = "127.0.0.1:8080", state: String? = nil, intakeSecretsEnv: [String] = [],

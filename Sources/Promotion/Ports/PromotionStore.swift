@@ -34,6 +34,8 @@ public protocol PromotionStore: Sendable {
     func audit(_ entry: AuditEntry) async throws
     /// The audit log, newest first.
     func auditLog(model: String?, limit: Int) async throws -> [AuditEntry]
+    /// The audit log from `since` on, newest first, optionally of one model.
+    func auditLog(model: String?, since: Date, limit: Int) async throws -> [AuditEntry]
     /// Replaces the findings of the previous reconciliation with `findings`, found by a run at `at`: every run that
     /// is not a dry run replaces the whole set, so drift that is gone (repaired, or undone by hand) disappears.
     func replaceDrift(_ findings: [DriftFinding], at: Date) async throws

@@ -1,0 +1,72 @@
+/// Builds the ``StatusReport`` from ``StatusFacts``: pure.
+public enum StatusBuilder {
+    /// The report for every model (or only `model`), with environments in promotion order.
+    public static func report(config: PromoteConfig, facts: StatusFacts, model only: String? = nil) -> StatusReport {
+        var names = Set(config.models.keys)
+        names.formUnion(facts.ledger.map(\.model))
+        names.formUnion(facts.drift.map(\.finding.model))
+        names.formUnion(facts.active.map(\.request.model))
+        for branch in facts.branches.values { names.formUnion(branch.specs.keys) }
+        if let only { names = names.filter { $0 == only } }
+
+        var ledger: [String: [LedgerEntry]] = [:]
+        for entry in facts.ledger { ledger["\(entry.model)\u{0}\(entry.environment)", default: []].append(entry) }
+        var drift: [String: [DriftRecord]] = [:]
+        for record in facts.drift { drift["\(record.finding.model)\u{0}\(record.finding.environment)", default: []].append(record) }
+        let promotions = Dictionary(facts.active.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let proposedIDs = Set(facts.ledger.compactMap { $0.status == .proposed ? $0.promotionID : nil })
+        var pending: [String: [StatusReport.Pending]] = [:]
+        for record in facts.active.sorted(by: { $0.createdAt < $1.createdAt })
+        where !proposedIDs.contains(record.id) && record.state != .awaitingReview {
+            pending[record.request.model, default: []].append(.init(id: record.id, version: record.request.version, state: record.state.rawValue))
+        }
+
+        let models = names.sorted().map { name in
+            StatusReport.Model(
+                model: name, declared: config.models[name] != nil, pending: pending[name] ?? [],
+                environments: config.environments.map { env in
+                    cell(
+                        model: name, env: env, config: config, entries: ledger["\(name)\u{0}\(env.name)"] ?? [],
+                        drift: drift["\(name)\u{0}\(env.name)"] ?? [], promotions: promotions, facts: facts)
+                })
+        }
+        var counts: [String: Int] = [:]
+        for state in PromotionState.allCases { counts[state.rawValue] = 0 }
+        for count in facts.counts { counts[count.state.rawValue, default: 0] += count.count }
+        return StatusReport(
+            environments: config.environments.map { .init(name: $0.name, mode: $0.mode.rawValue, branch: $0.repository.branch) },
+            models: models, promotions: counts, reconciledAt: facts.reconciledAt)
+    }
+
+    static func cell(
+        model: String, env: EnvironmentSettings, config: PromoteConfig, entries: [LedgerEntry], drift: [DriftRecord],
+        promotions: [String: PromotionRecord], facts: StatusFacts
+    ) -> StatusReport.Cell {
+        let path = config.specPath(model: model, environment: env)
+        let branch = facts.branches[env.name]
+        let spec = branch?.specs[model]
+            ?? StatusReport.Spec(path: path, state: branch?.error == nil ? "missing" : "unreadable", error: branch?.error)
+        let live = entries.first { $0.status == .live }
+        var cell = StatusReport.Cell(
+            name: env.name, spec: spec, version: live?.version, uri: live?.uri, commit: live?.commit, since: live?.recordedAt,
+            metrics: live.map(\.metrics), drift: drift.map { record in
+                let f = record.finding
+                return .init(kind: f.kind.rawValue, expected: f.expected, actual: f.actual, action: f.action.rawValue, detail: f.detail, seenAt: record.seenAt)
+            })
+        if let proposed = entries.first(where: { $0.status == .proposed }) {
+            let pr = proposed.pullRequestNumber.map { number in
+                StatusReport.PullRequestRef(
+                    number: number, url: proposed.pullRequestURL ?? "", title: facts.pullRequestTitles[env.name]?[number])
+            }
+            cell.proposed = .init(
+                version: proposed.version, uri: proposed.uri, metrics: proposed.metrics, pullRequest: pr,
+                promotionId: proposed.promotionID, state: proposed.promotionID.flatMap { promotions[$0]?.state.rawValue },
+                proposedAt: proposed.recordedAt,
+                gates: env.gates.map { gate in
+                    let result = gate.evaluate(candidate: proposed.metrics, production: live?.metrics)
+                    return .init(metric: gate.metric, expression: gate.expression, outcome: result.outcome.rawValue, detail: result.detail)
+                })
+        }
+        return cell
+    }
+}

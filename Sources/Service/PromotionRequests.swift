@@ -1,0 +1,94 @@
+internal import Foundation
+internal import HTTPTypes
+public import Promotion
+
+/// A person's request to release, roll back or advance, from `POST /v1/promotions` or a button of the page: it is
+/// checked, committed to the store with the person as the promotion's origin (the audit actor), audited with its
+/// reason, and handed to the workers, exactly like an event on `/v1/events`.
+public struct PromotionRequests: Sendable {
+    /// What a person can ask for.
+    public enum Action: String, Sendable, CaseIterable {
+        case release, rollback, advance
+    }
+
+    /// The fields of `POST /v1/promotions` (each action needs some of them).
+    public struct Ask: Sendable, Hashable {
+        public var action: String
+        public var model: String?
+        public var version: String?
+        public var uri: String?
+        public var environment: String?
+        public var reason: String?
+
+        public init(action: String, model: String?, version: String? = nil, uri: String? = nil, environment: String? = nil, reason: String? = nil) {
+            self.action = action
+            self.model = model
+            self.version = version
+            self.uri = uri
+            self.environment = environment
+            self.reason = reason
+        }
+    }
+
+    let engine: PromotionEngine
+    let workers: PromotionWorkers
+
+    /// Admits `ask` for `actor`; returns the promotion (new, or the one this request already made). `problems` are
+    /// what the caller found wrong with the body already, reported with the fields' own.
+    func admit(_ ask: Ask, actor: String, problems known: [FieldProblem] = []) async throws -> PromotionRecord {
+        guard let action = Action(rawValue: ask.action) else {
+            throw Self.invalid(known + [FieldProblem(field: "action", message: "must be one of release, rollback, advance")])
+        }
+        if action == .advance {
+            throw Problem(
+                .notImplemented, "not-available", "advance is not available yet",
+                detail: "carrying verified versions on to the next stage (DESIGN.md section 1a) is not built yet; use action release with an environment")
+        }
+        var problems = known
+        if let reason = ask.reason, let problem = InputRules.textProblem(reason, limit: 500) { problems.append(.init(field: "reason", message: problem)) }
+        guard let model = ask.model, !model.isEmpty else { throw Self.invalid(problems + [.init(field: "model", message: "is required")]) }
+        if action == .rollback, (ask.environment ?? "").isEmpty { problems.append(.init(field: "environment", message: "is required to roll back")) }
+        if action == .release, (ask.version ?? "").isEmpty { problems.append(.init(field: "version", message: "is required to release")) }
+        if action == .release, (ask.uri ?? "").isEmpty { problems.append(.init(field: "uri", message: "is required to release")) }
+        guard problems.isEmpty else { throw Self.invalid(problems) }
+
+        let now = engine.now()
+        let stamp = Int(now.timeIntervalSince1970)
+        let request: ReleaseRequest
+        do {
+            if action == .rollback {
+                let env = ask.environment ?? ""
+                let target: RollbackPlanner.Target
+                do { target = try await RollbackPlanner(engine: engine).target(model: model, environment: env, version: ask.version) } catch let error as PromotionError {
+                    throw Problem(.unprocessableContent, "not-allowed", "the rollback cannot be planned", detail: error.message)
+                }
+                request = try ReleaseRequest.validated(
+                    model: model, version: target.version, uri: target.uri, metrics: target.metrics, source: .init(pipeline: "rollback"),
+                    idempotencyKey: "\(ReleaseRequest.rollbackKeyPrefix)\(env):\(model)@\(target.version):\(stamp)", environments: [env])
+            } else {
+                let version = ask.version ?? "", uri = ask.uri ?? ""
+                request = try ReleaseRequest.validated(
+                    model: model, version: version, uri: uri, source: .init(pipeline: "api"),
+                    idempotencyKey: "api:\(FormBody.encode(actor).prefix(60)):\(ask.environment ?? "*"):\(model)@\(version):\(stamp)",
+                    environments: ask.environment.map { [$0] })
+            }
+        } catch let invalid as InvalidRelease {
+            throw Self.invalid(invalid.problems)
+        }
+        do { try engine.check(request) } catch {
+            throw Problem(.unprocessableContent, "not-allowed", "the request cannot be promoted here", detail: error.message)
+        }
+        let (record, created) = try await engine.store.admit(request, origin: actor, delivery: nil, now: now)
+        if created {
+            try await engine.store.audit(AuditEntry(
+                at: now, actor: actor, action: "requested-\(action.rawValue)", model: model, environment: ask.environment,
+                promotionID: record.id, detail: "\(action.rawValue) \(request.version)" + (ask.reason.map { ": \($0)" } ?? "")))
+            workers.wake()
+        }
+        return record
+    }
+
+    static func invalid(_ problems: [FieldProblem]) -> Problem {
+        Problem(.unprocessableContent, "invalid-request", "the request cannot be read", errors: problems)
+    }
+}
