@@ -141,9 +141,13 @@ def test_defect4_enforce_rebuilds_over_the_reviewers_commit_and_says_so():
 
 def test_defect5_ledger_rebuild_readopts_open_pull_requests_and_reconcile_closes_nothing(world):
     world.release("jukebox", "1.4.2")
+    world.release("jukebox", "1.4.3")
     os.remove(world.dir / "state" / "promote.db")
     out = world.promote("ledger", "rebuild").stdout
     assert "proposed in" in out
+    # The history comes back from the trailers too (oldest first), not only the live version.
+    assert ledger(world, "staging") == [("1.4.2", "live"), ("1.4.3", "live")]
+    assert ledger(world, "production") == [("1.4.3", "proposed")]
     assert reconcile(world) == []
     assert [p["number"] for p in world.open_pulls()] == [1]
 

@@ -6,30 +6,36 @@ public struct LedgerRebuilder: Sendable {
 
     public init(engine: PromotionEngine) { self.engine = engine }
 
-    /// The live entries the history shows (newest commit per model and environment), written to the store unless
+    /// The live entries the history shows (newest commit per model and environment; the earlier ones are written as
+    /// history where the store has none for that model and environment), written to the store unless
     /// the store already says the same. `limit` bounds the commits read per branch.
     @discardableResult
     public func rebuild(limit: Int = 10_000, write: Bool = true) async throws -> [LedgerEntry] {
         var found: [LedgerEntry] = []
+        /// Older versions the trailers show, newest first: the history rollback and drift checks read.
+        var earlier: [LedgerEntry] = []
         var fetched = Set<String>()
         for env in engine.config.environments {
             let repo = try engine.repository(env.repository)
             if fetched.insert(env.repository.url).inserted { try await repo.fetch() }
             var seen = Set<String>()
             for commit in try await repo.history(of: env.repository.branch, touching: nil, limit: limit) {
-                for provenance in Provenance.parse(commitMessage: commit.message)
-                where provenance.environment == env.name && !seen.contains(provenance.model) {
+                for provenance in Provenance.parse(commitMessage: commit.message) where provenance.environment == env.name {
                     // Only trailers consistent with the change the commit carries are facts.
                     guard try await trusts(provenance, commit: commit.id, in: repo) else { continue }
-                    seen.insert(provenance.model)
-                    found.append(LedgerEntry(
+                    let entry = LedgerEntry(
                         model: provenance.model, environment: env.name, version: provenance.version, uri: provenance.uri,
-                        status: .live, commit: commit.id, promotionID: provenance.event, recordedAt: commit.time))
+                        status: .live, commit: commit.id, promotionID: provenance.event, recordedAt: commit.time)
+                    if seen.insert(provenance.model).inserted { found.append(entry) } else { earlier.append(entry) }
                 }
             }
         }
         guard write else { return found }
         let current = try await engine.store.ledger(model: nil, environment: nil)
+        // The history first, oldest first, where the store has none for that model and environment.
+        for entry in earlier.reversed() where !current.contains(where: { $0.model == entry.model && $0.environment == entry.environment }) {
+            try await engine.store.record(entry)
+        }
         for entry in found where !current.contains(where: {
             $0.model == entry.model && $0.environment == entry.environment && $0.status == .live && $0.version == entry.version && $0.uri == entry.uri
         }) {
