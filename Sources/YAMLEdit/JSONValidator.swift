@@ -6,6 +6,23 @@ enum JSONValidator {
         bytes.withUnsafeBufferPointer { validate($0, from: start) }
     }
 
+    /// Whether `bytes` are exactly one JSON string, number, `true`, `false` or `null`.
+    static func isScalar(_ bytes: some Collection<UInt8>) -> Bool {
+        Array(bytes).withUnsafeBufferPointer { b in
+            guard let c = b.first else { return false }
+            var i = 0
+            let ok: Bool
+            switch c {
+            case UInt8(ascii: "\""): ok = string(b, &i)
+            case UInt8(ascii: "t"): ok = literal(b, &i, "true")
+            case UInt8(ascii: "f"): ok = literal(b, &i, "false")
+            case UInt8(ascii: "n"): ok = literal(b, &i, "null")
+            default: ok = number(b, &i)
+            }
+            return ok && i == b.count
+        }
+    }
+
     private enum Expect { case value, valueOrClose, key, keyOrClose, separatorOrClose }
 
     private static func validate(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {

@@ -49,7 +49,7 @@ public struct YAMLPath: Sendable, Hashable, CustomStringConvertible, Expressible
             case .index(let n):
                 out += "[\(n)]"
             case .select(let k, let v):
-                let key = k.isEmpty || k.first == "\"" || k.contains(where: { "=]\"\\".contains($0) }) ? Self.quoted(k) : k
+                let key = k.isEmpty || k.first == "\"" || k.contains(where: { "=[]\"\\".contains($0) }) ? Self.quoted(k) : k
                 let value = v.first == "\"" || v.contains("]") ? Self.quoted(v) : v
                 out += "[\(key)=\(value)]"
             }

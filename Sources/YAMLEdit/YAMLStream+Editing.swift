@@ -2,16 +2,15 @@ extension YAMLStream {
     /// Parses bytes that are about to be edited and refuses what must not be: invalid YAML (libyaml's problem and
     /// position), Helm templates (named as such, even when they break the parse), non-scalar keys.
     public static func forEditing(bytes: [UInt8], file: String? = nil) throws(YAMLSourceError) -> YAMLStream {
-        let stream: YAMLStream
+        var stream: YAMLStream
         do {
             stream = try YAMLStream(bytes: bytes, file: file)
         } catch {
             throw TemplateDetector.explain(error, bytes: bytes)
         }
         try stream.checkEditable()
-        var checked = stream
-        checked.checkedForEditing = true
-        return checked
+        stream.checkedForEditing = true
+        return stream
     }
 
     /// Parses `bytes`, applies `edits` and returns the new bytes (see `setting(_:)`), refusing Helm templates and

@@ -7,7 +7,7 @@ import YAMLEdit
         "images[name=ghcr.io/kubeflow/model-registry/server].newTag",
         "a.b[2].c[name=x.y/z].d", "[0].a", "a[0][1]", "spec.containers[name=a=b].image",
         "metadata.annotations.\"serving.kserve.io/deploymentMode\"", "\"image.tag\"", "a.\"q\\\"uote\".\"back\\\\slash\"",
-        "images[name=\"a]b\"].newTag", "x[\"a.b=c\"=v]", "\"\"", "\"[0]\"[0]",
+        "images[name=\"a]b\"].newTag", "x[\"a.b=c\"=v]", "x[\"a[b\"=v]", "\"\"", "\"[0]\"[0]",
     ])
     func descriptionRoundTrips(text: String) throws {
         #expect(try YAMLPath(parsing: text).description == text)

@@ -3,7 +3,9 @@
 - models: exactly the locations of index.json (document, path, value, type), in order.
 - set: for every location, a realistic new value and a tricky one change exactly that scalar.
 - refuse-*: every file is refused with a message naming the file, line and reason, except
-  refuse-helm-templates/...rclone-gs-public.yaml (see test_valid_yaml_template_is_editable).
+  refuse-helm-templates/...rclone-gs-public.yaml (see test_valid_yaml_template_is_editable) and the two
+  tab-indented JSON files of refuse-pyyaml-unparseable/ (valid JSON, edited as JSON: see
+  test_tab_indented_json_is_edited_as_json).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from yaml_judge import SPECS, index, judge, run, scalar_value_paths
+from yaml_judge import SPECS, index, judge, judge_many, run, scalar_value_paths
 
 ENTRIES = index()
 LOCATIONS = [
@@ -24,6 +26,7 @@ TRICKY = ["1.10", "yes", "null", "0o17", "a: b", "x #y", "*star", "-dash", "", "
           "ünï ✓", "{brace}", "[x, y]", "~", "tab\there", "@at", "%pct", "2024-01-02", "1e3", "- item", "!tag"]
 REFUSE = sorted(p for p in SPECS.glob("refuse-*/*"))
 VALID_TEMPLATE = "seldon-core-v2__k8s__helm-charts__seldon-core-v2-runtime__templates__rclone-gs-public.yaml"
+TAB_JSON = [p for p in REFUSE if p.parent.name == "refuse-pyyaml-unparseable" and p.suffix == ".json"]
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
@@ -69,7 +72,8 @@ def test_set_changes_only_the_target(file, document, ndocs, loc, tmp_path):
             assert q.stdout == p.stdout
 
 
-@pytest.mark.parametrize("path", [p for p in REFUSE if p.name != VALID_TEMPLATE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in REFUSE if p.name != VALID_TEMPLATE and p not in TAB_JSON],
+                         ids=lambda p: p.name)
 def test_refuse_files_are_refused_with_file_line_and_reason(path, tmp_path):
     before = path.read_bytes()
     for args in (["spec", "models", str(path)], ["spec", "set", str(path), "metadata.name", "x"]):
@@ -124,3 +128,24 @@ def test_set_any_scalar_of_any_corpus_file(file):
             continue
         assert result.returncode == 0, (p, result.stderr.decode())
         judge(before, result.stdout, document, p, value)
+
+
+@pytest.mark.parametrize("path", TAB_JSON, ids=lambda p: p.name)
+def test_tab_indented_json_is_edited_as_json(path):
+    """Valid JSON indented with tabs (PyYAML cannot read it): every model location and metadata.name are set, the
+    result judged by Python's json (only the target changed, still JSON) and by a line diff (one line changed)."""
+    before = path.read_bytes()
+    assert "\t" in before.decode()
+    p = run("spec", "models", str(path))
+    assert p.returncode == 0, p.stderr.decode()
+    locations = [json.loads(line) for line in p.stdout.decode().splitlines()]
+    assert locations, "no model location found"
+    for loc in locations:
+        value = "registry.example.com/org/model:2.0" if loc["type"] == "image" else "gs://models/m/2"
+        q = run("spec", "set", str(path), loc["path"], value)
+        assert q.returncode == 0, q.stderr.decode()
+        judge_many(before, q.stdout, 0, [(loc["path_index"], value)], as_json=True)
+    q = run("spec", "set", str(path), "metadata.name", 'it\'s "new"\t')
+    assert q.returncode == 0, q.stderr.decode()
+    judge_many(before, q.stdout, 0, [("metadata.name", 'it\'s "new"\t')], as_json=True)
+    assert b'"it\'s \\"new\\"\\t"' in q.stdout
