@@ -63,26 +63,19 @@ public struct IntakeAuthenticator: Sendable {
     /// Checks a request. Returns the delivery (for signed requests) so that a replay finds its promotion.
     /// `headers` are lowercased.
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
-        if let authorization = headers["authorization"] {
-            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
-            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
+        try checkHeaders(headers, allowOpen: allowOpen)
+        // A bearer token was verified from the headers; an open intake has nothing more to check.
+        guard headers["authorization"] == nil, let verifier, headers["webhook-signature"] != nil || headers["webhook-id"] != nil else {
             return nil
         }
-        if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
-            guard let verifier else {
-                throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
-            }
-            do {
-                try verifier.verify(
-                    id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],
-                    body: body, now: Int(now.timeIntervalSince1970))
-            } catch {
-                throw .unauthorized("\(error)")
-            }
-            return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
+        do {
+            try verifier.verify(
+                id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],
+                body: body, now: Int(now.timeIntervalSince1970))
+        } catch {
+            throw .unauthorized("\(error)")
         }
-        if allowOpen, isOpen { return nil }
-        throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
+        return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
     }
 
     /// SHA-256 of a body, hex.
