@@ -43,6 +43,7 @@ public struct IntakeAuthenticator: Sendable {
     /// Refuses before the body is read what cannot succeed: no credentials at all (unless the intake is open on
     /// purpose), an unknown or wrong bearer token, or a signed request missing one of its three headers.
     func checkHeaders(_ headers: [String: String], allowOpen: Bool) throws(Problem) {
+        let headers = Self.svixAliased(headers)
         if let authorization = headers["authorization"] {
             guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
             do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
@@ -64,26 +65,19 @@ public struct IntakeAuthenticator: Sendable {
     /// `headers` are lowercased.
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
         let headers = Self.svixAliased(headers)
-        if let authorization = headers["authorization"] {
-            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
-            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
+        try checkHeaders(headers, allowOpen: allowOpen)
+        // A bearer token was verified from the headers; an open intake has nothing more to check.
+        guard headers["authorization"] == nil, let verifier, headers["webhook-signature"] != nil || headers["webhook-id"] != nil else {
             return nil
         }
-        if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
-            guard let verifier else {
-                throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
-            }
-            do {
-                try verifier.verify(
-                    id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],
-                    body: body, now: Int(now.timeIntervalSince1970))
-            } catch {
-                throw .unauthorized("\(error)")
-            }
-            return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
+        do {
+            try verifier.verify(
+                id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],
+                body: body, now: Int(now.timeIntervalSince1970))
+        } catch {
+            throw .unauthorized("\(error)")
         }
-        if allowOpen, isOpen { return nil }
-        throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
+        return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
     }
 
     /// Svix, which wrote the Standard Webhooks spec, sends the same headers named `svix-id`, `svix-timestamp` and

@@ -33,13 +33,17 @@ def with_files(extra):
 
 # -- 14.1 templates from the repository ---------------------------------------------------------------------------
 
-def test_a_pr_body_template_nested_20000_deep_refuses_the_release_before_staging_is_pushed():
-    nested = "{{#hasMetrics}}" * 20000 + "x" + "{{/hasMetrics}}" * 20000
+@pytest.mark.parametrize("section,depth,refusal", [
+    ("hasMetrics", 20000, "templates/pr-body.mustache:1: is 600013 bytes; templates may be at most"),  # the attack
+    ("a", 4000, "templates/pr-body.mustache:2: sections nest deeper than 16 levels"),  # within the size limit
+])
+def test_a_pr_body_template_nested_thousands_deep_refuses_the_release_before_staging_is_pushed(section, depth, refusal):
+    nested = "{{#%s}}" % section * depth + "x" + "{{/%s}}" % section * depth
     with World(with_files({"templates/pr-body.mustache": "## Promote\n" + nested + "\n"})) as w:
         before = w.tip("main")
         r = w.release("jukebox", "1.4.2", check=False)
         assert r.returncode == 1, (r.returncode, r.stderr)  # refused, not a crash (a signal gives a negative code)
-        assert "templates/pr-body.mustache:2" in r.stderr and "nest deeper than" in r.stderr
+        assert refusal in r.stderr
         assert w.tip("main") == before, "staging was pushed before the template was checked"
         assert w.tip(BOT) is None and w.open_pulls() == []
 
