@@ -44,11 +44,8 @@ public struct IntakeAuthenticator: Sendable {
     /// `headers` are lowercased.
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
         let headers = Self.svixAliased(headers)
-        if let authorization = headers["authorization"] {
-            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
-            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
-            return nil
-        }
+        // Every credential presented must hold: a bearer token beside a bad signature is refused, not let through.
+        var delivery: Delivery?
         if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
             guard let verifier else {
                 throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
@@ -60,8 +57,14 @@ public struct IntakeAuthenticator: Sendable {
             } catch {
                 throw .unauthorized("\(error)")
             }
-            return Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
+            delivery = Delivery(id: "webhook:" + (headers["webhook-id"] ?? ""), digest: Self.digest(body))
         }
+        if let authorization = headers["authorization"] {
+            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
+            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
+            return delivery
+        }
+        if let delivery { return delivery }
         if allowOpen, isOpen { return nil }
         throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
     }

@@ -38,7 +38,7 @@ public struct ServiceHandlers: Sendable {
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: build.version))))
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: build.version, config: engine.config))))
         }
     }
 
