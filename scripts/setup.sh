@@ -12,6 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev
   git ca-certificates openssh-server openssh-client python3-yaml python3-pip
+  prometheus  # promtool: `promtool check metrics` on a running service's /metrics (test_serve_observability.py)
 )
 
 missing=()
