@@ -32,7 +32,7 @@ public struct ServiceHandlers: Sendable {
             await respond(route: nil) { try await getPromotion(context.parameters.get("id") ?? "") }
         }
         router.get("/v1/status") { request, _ in await respond(route: nil) { try await getStatus(request) } }
-        router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        router.get("/healthz") { _, _ in Self.document(.ok, StatusDocument(status: "ok")) }
         router.get("/readyz") { _, _ in await respond(route: nil) { try await getReady() } }
         router.get("/metrics") { _, _ in await respond(route: nil) { try await getMetrics() } }
         router.get("/openapi.json") { _, _ in
@@ -66,14 +66,14 @@ public struct ServiceHandlers: Sendable {
         case .release(let release):
             return try await admit(release, origin: "mlflow", delivery: delivery)
         case .ignored(let reason):
-            return Self.json(.ok, ["status": "ignored", "reason": .string(reason)])
+            return Self.document(.ok, StatusDocument(status: "ignored", reason: reason))
         }
     }
 
     func postForge(_ request: Request, forge: String) async throws -> Response {
         let body = try await Self.collect(request, limit: 25 << 20)
         let (status, detail) = try await forgeWebhooks.handle(forge: forge, headers: Self.headers(request), body: body)
-        return Self.json(.ok, ["status": .string(status), "detail": .string(detail)])
+        return Self.document(.ok, StatusDocument(status: status, detail: detail))
     }
 
     /// A signed delivery seen before: the original promotion (202, as for the first delivery), or 409 when the id
@@ -136,7 +136,7 @@ public struct ServiceHandlers: Sendable {
         guard await workers.isAccepting else {
             throw Problem(.serviceUnavailable, "shutting-down", "the service is shutting down")
         }
-        return Self.json(.ok, ["status": "ready"])
+        return Self.document(.ok, StatusDocument(status: "ready"))
     }
 
     func getMetrics() async throws -> Response {
@@ -156,6 +156,9 @@ public struct ServiceHandlers: Sendable {
             if let route { metrics.countEvent(route: route, outcome: response.status == .accepted ? "accepted" : "ok") }
             return response
         } catch let problem as Problem {
+            logger.notice(
+                "request refused",
+                metadata: ["status": "\(problem.status.code)", "problem": "\(problem.slug)", "detail": "\(problem.detail ?? problem.title)"])
             if let route {
                 let outcome = problem.status == .unauthorized ? "unauthorized" : problem.status.code >= 500 ? "unavailable" : "rejected"
                 metrics.countEvent(route: route, outcome: outcome)
