@@ -81,11 +81,10 @@ struct DoctorCommand: AsyncParsableCommand {
         if checks.contains(where: { !$0.ok }) { throw ExitCode.failure }
     }
 
-    /// True when the config sets `promote serve` up (intake credentials, MLflow, a schedule or event sinks): only
-    /// then is its `service:` section checked.
+    /// True when the config sets `promote serve` up (intake secrets or tokens, or MLflow): only then is its
+    /// `service:` section checked.
     static func configuresService(_ service: ServiceSettings) -> Bool {
-        !service.intakeSecretsEnv.isEmpty || !service.intakeTokensEnv.isEmpty || service.mlflow != nil || service.reconcileEvery != nil
-            || !service.eventSinks.isEmpty
+        !service.intakeSecretsEnv.isEmpty || !service.intakeTokensEnv.isEmpty || service.mlflow != nil
     }
 
     static func variables(_ credentials: RepositorySettings.Credentials) -> [String] {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JSON
 import Logging
 import Promotion
 import Service
@@ -38,24 +37,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                     "failures": "\(failures.count)", "elapsed": "\(ContinuousClock.now - started)",
                 ])
             if json {
-                let objects = findings.map { f -> JSONValue in
-                    var o: [String: JSONValue] = [
-                        "model": .string(f.model), "environment": .string(f.environment), "kind": .string(f.kind.rawValue),
-                        "expected": .string(f.expected), "actual": .string(f.actual), "action": .string(f.action.rawValue),
-                    ]
-                    if let detail = f.detail { o["detail"] = .string(detail) }
-                    return .object(o)
-                }
-                var document: [String: JSONValue] = ["findings": .array(objects)]
-                if !failures.isEmpty {
-                    document["errors"] = .array(failures.map { f in
-                        .object([
-                            "model": f.model.map(JSONValue.string) ?? .null, "environment": .string(f.environment),
-                            "message": .string(f.message),
-                        ])
-                    })
-                }
-                print(ReportPrinter.encode(.object(document)))
+                print(DocumentEncoder.line(ReconcileDocument(findings: findings, failures: failures)))
             } else if findings.isEmpty, failures.isEmpty {
                 print("no drift: every environment holds what was promoted")
             } else {
@@ -69,5 +51,47 @@ struct ReconcileCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+    }
+}
+
+/// `promote reconcile --json`: `{"findings": [...]}` (DESIGN section 4), plus `errors` when a model or environment
+/// could not be checked.
+struct ReconcileDocument: Encodable {
+    struct Finding: Encodable {
+        var model: String
+        var environment: String
+        var kind: String
+        var expected: String
+        var actual: String
+        var action: String
+        var detail: String?
+    }
+
+    /// One failure; `model` is null when a whole environment could not be checked.
+    struct Failure: Encodable {
+        var model: String?
+        var environment: String
+        var message: String
+
+        enum CodingKeys: String, CodingKey { case model, environment, message }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(model, forKey: .model)
+            try container.encode(environment, forKey: .environment)
+            try container.encode(message, forKey: .message)
+        }
+    }
+
+    var findings: [Finding]
+    var errors: [Failure]?
+
+    init(findings: [DriftFinding], failures: [ReconcileFailure]) {
+        self.findings = findings.map {
+            Finding(
+                model: $0.model, environment: $0.environment, kind: $0.kind.rawValue, expected: $0.expected, actual: $0.actual,
+                action: $0.action.rawValue, detail: $0.detail)
+        }
+        errors = failures.isEmpty ? nil : failures.map { Failure(model: $0.model, environment: $0.environment, message: $0.message) }
     }
 }

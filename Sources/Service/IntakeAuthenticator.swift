@@ -42,22 +42,23 @@ public struct IntakeAuthenticator: Sendable {
 
     /// Refuses before the body is read what cannot succeed: no credentials at all (unless the intake is open on
     /// purpose), an unknown or wrong bearer token, or a signed request missing one of its three headers.
+    /// Every credential presented must hold: a bearer token beside a bad signature is refused, not let through.
     func checkHeaders(_ headers: [String: String], allowOpen: Bool) throws(Problem) {
         let headers = Self.svixAliased(headers)
-        if let authorization = headers["authorization"] {
-            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
-            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
-            return
-        }
-        if headers["webhook-signature"] != nil || headers["webhook-id"] != nil {
+        let signed = headers["webhook-signature"] != nil || headers["webhook-id"] != nil
+        if signed {
             guard verifier != nil else {
                 throw .unauthorized("signed requests are not accepted here (service.intake.secretsEnv is not set)")
             }
             let missing = ["webhook-id", "webhook-timestamp", "webhook-signature"].filter { (headers[$0] ?? "").isEmpty }
             guard missing.isEmpty else { throw .unauthorized("\(WebhookVerificationFailure.missingHeaders(missing))") }
+        }
+        if let authorization = headers["authorization"] {
+            guard let bearer else { throw .unauthorized("bearer tokens are not accepted here (service.intake.tokensEnv is not set)") }
+            do { try bearer.verify(authorization: authorization) } catch { throw .unauthorized("\(error)") }
             return
         }
-        if allowOpen, isOpen { return }
+        if signed || (allowOpen && isOpen) { return }
         throw .unauthorized("send a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature) or Authorization: Bearer")
     }
 
@@ -66,10 +67,8 @@ public struct IntakeAuthenticator: Sendable {
     func authenticate(headers: [String: String], body: [UInt8], now: Date, allowOpen: Bool) throws(Problem) -> Delivery? {
         let headers = Self.svixAliased(headers)
         try checkHeaders(headers, allowOpen: allowOpen)
-        // A bearer token was verified from the headers; an open intake has nothing more to check.
-        guard headers["authorization"] == nil, let verifier, headers["webhook-signature"] != nil || headers["webhook-id"] != nil else {
-            return nil
-        }
+        // Bearer tokens were verified from the headers; a signature needs the body.
+        guard let verifier, headers["webhook-signature"] != nil || headers["webhook-id"] != nil else { return nil }
         do {
             try verifier.verify(
                 id: headers["webhook-id"], timestamp: headers["webhook-timestamp"], signatureHeader: headers["webhook-signature"],

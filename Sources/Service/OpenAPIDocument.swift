@@ -1,5 +1,6 @@
 internal import Foundation
 internal import JSON
+internal import Promotion
 
 /// The OpenAPI 3.1 description of the service's own API (`Resources/openapi.json`, compiled in), served at
 /// `/openapi.json` with `info.version` set to the binary's version. The 405 answers (``MethodNotAllowedMiddleware``)
@@ -13,12 +14,45 @@ enum OpenAPIDocument {
         return value
     }()
 
-    /// The served bytes: the document with `info.version` = `version`.
-    static func json(version: String) -> [UInt8] {
+    /// The served bytes: the document with `info.version` = `version`, and the native event's configuration-dependent
+    /// rules written in: `environments` items limited to the configured names, and for each model with `allowedUris`
+    /// its `uri` limited to those prefixes.
+    static func json(version: String, config: PromoteConfig? = nil) -> [UInt8] {
         guard case .object(var root) = document, case .object(var info)? = root["info"] else { return [] }
         info["version"] = .string(version)
         root["info"] = .object(info)
+        if let config, case .object(var components)? = root["components"], case .object(var schemas)? = components["schemas"],
+            case .object(var event)? = schemas["NativeEvent"], case .object(var properties)? = event["properties"],
+            case .object(var environments)? = properties["environments"]
+        {
+            environments["items"] = ["type": "string", "enum": .array(config.environments.map { .string($0.name) })]
+            properties["environments"] = .object(environments)
+            event["properties"] = .object(properties)
+            let rules: [JSONValue] = config.models.keys.sorted().compactMap { name in
+                let prefixes = config.models[name]?.allowedURIs ?? []
+                guard !prefixes.isEmpty else { return nil }
+                let pattern = "^(" + prefixes.map(escapeRegex).joined(separator: "|") + ")"
+                return [
+                    "if": ["properties": ["model": ["const": .string(name)]], "required": ["model"]],
+                    "then": ["properties": ["uri": ["pattern": .string(pattern)]]],
+                ]
+            }
+            if !rules.isEmpty { event["allOf"] = .array(rules) }
+            schemas["NativeEvent"] = .object(event)
+            components["schemas"] = .object(schemas)
+            root["components"] = .object(components)
+        }
         return Array(JSONWriter.write(.object(root)))
+    }
+
+    /// `text` as a literal in an ECMA-262 pattern.
+    static func escapeRegex(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if "\\^$.|?*+()[]{}/".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// Every path template (`/v1/promotions/{id}`) with the methods it answers, upper-case.

@@ -91,3 +91,17 @@ public enum DocumentEncoder {
     /// The document as one line of text.
     public static func line(_ value: some Encodable) -> String { String(decoding: encode(value), as: UTF8.self) }
 }
+
+/// The answer of a webhook that was handled without a promotion, and of `/healthz` and `/readyz` (schemas
+/// `WebhookResult` and `Health`): `status` (`ok`, `ready`, `ignored`, `recorded`, ...) and why.
+public struct StatusDocument: Encodable, Sendable, Hashable {
+    public var status: String
+    public var detail: String?
+    public var reason: String?
+
+    public init(status: String, detail: String? = nil, reason: String? = nil) {
+        self.status = status
+        self.detail = detail
+        self.reason = reason
+    }
+}

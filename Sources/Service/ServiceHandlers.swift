@@ -31,13 +31,13 @@ public struct ServiceHandlers: Sendable {
         router.get("/v1/promotions/:id") { _, context in
             await respond(route: nil) { try await getPromotion(context.parameters.get("id") ?? "") }
         }
-        router.get("/healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        router.get("/healthz") { _, _ in Self.document(.ok, StatusDocument(status: "ok")) }
         router.get("/readyz") { _, _ in await respond(route: nil) { try await getReady() } }
         router.get("/metrics") { _, _ in await respond(route: nil) { try await getMetrics() } }
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: build.version))))
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(version: build.version, config: engine.config))))
         }
     }
 
@@ -72,7 +72,7 @@ public struct ServiceHandlers: Sendable {
         case .release(let release):
             return try await admit(release, origin: "mlflow", delivery: delivery)
         case .ignored(let reason):
-            return Self.json(.ok, ["status": "ignored", "reason": .string(reason)])
+            return Self.document(.ok, StatusDocument(status: "ignored", reason: reason))
         }
     }
 
@@ -80,7 +80,7 @@ public struct ServiceHandlers: Sendable {
         let (status, detail) = try await forgeWebhooks.handle(forge: forge, headers: Self.headers(request)) {
             try await Self.collect(request, limit: ForgeWebhookIntake.maxBodyBytes)
         }
-        return Self.json(.ok, ["status": .string(status), "detail": .string(detail)])
+        return Self.document(.ok, StatusDocument(status: status, detail: detail))
     }
 
     /// A signed delivery seen before: the original promotion (202, as for the first delivery), or 409 when the id
@@ -134,7 +134,7 @@ public struct ServiceHandlers: Sendable {
         guard await workers.isAccepting else {
             throw Problem(.serviceUnavailable, "shutting-down", "the service is shutting down")
         }
-        return Self.json(.ok, ["status": "ready"])
+        return Self.document(.ok, StatusDocument(status: "ready"))
     }
 
     func getMetrics() async throws -> Response {
@@ -154,6 +154,9 @@ public struct ServiceHandlers: Sendable {
             if let route { metrics.countEvent(route: route, outcome: response.status == .accepted ? "accepted" : "ok") }
             return response
         } catch let problem as Problem {
+            logger.notice(
+                "request refused",
+                metadata: ["status": "\(problem.status.code)", "problem": "\(problem.slug)", "detail": "\(problem.detail ?? problem.title)"])
             if let route {
                 let outcome = problem.status == .unauthorized ? "unauthorized" : problem.status.code >= 500 ? "unavailable" : "rejected"
                 metrics.countEvent(route: route, outcome: outcome)

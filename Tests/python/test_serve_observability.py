@@ -64,8 +64,11 @@ def test_refusals_are_logged(served):
     status, headers, _ = served.json("POST", "/v1/events", b'{"model": "jukebox"}', {"content-type": "application/json"})
     assert status == 401
     rid = headers["x-request-id"]
-    refused = wait_for_log(served, lambda e: e["metadata"].get("request_id") == rid and e["metadata"].get("status") == "401")
-    assert refused[0]["level"] == "notice" and refused[0]["metadata"]["route"] == "/v1/events"
+    access = wait_for_log(served, lambda e: e["metadata"].get("request_id") == rid and "route" in e["metadata"])[0]
+    assert access["level"] == "notice" and access["metadata"]["route"] == "/v1/events" and access["metadata"]["status"] == "401"
+    # The reason is logged too, under the same request id.
+    reason = wait_for_log(served, lambda e: e["metadata"].get("request_id") == rid and e["message"] == "request refused")[0]
+    assert reason["level"] == "notice" and reason["metadata"]["problem"] == "unauthorized" and reason["metadata"]["detail"]
     status, headers, _ = served.json("GET", "/no/such/route")
     assert status == 404
     rid = headers["x-request-id"]
