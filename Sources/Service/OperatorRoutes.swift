@@ -17,6 +17,7 @@ public struct OperatorRoutes: Sendable {
     let status: StatusReader
     let requests: PromotionRequests
     let renderer = StatusPageRenderer()
+    let cache = PageCache()
     let logger: Logger
 
     public func register(on router: Router<PromoteRequestContext>) {
@@ -133,7 +134,11 @@ public struct OperatorRoutes: Sendable {
     func grid(_ request: Request, _ viewer: Viewer) async throws -> String {
         let report = StatusBuilder.report(config: engine.config, facts: try await status.facts())
         let notice = request.uri.queryParameters.get("promotion").map { "Promotion \($0) accepted." }
-        return renderer.grid(report, viewer: viewer, now: engine.now(), notice: notice)
+        let now = engine.now()
+        let key = PageCache.Key(
+            viewer: viewer.principal.name, csrf: viewer.csrf, canPromote: viewer.principal.allows(.promote),
+            minute: Int(now.timeIntervalSince1970 / 60), notice: notice)
+        return cache.page(key, report: report) { renderer.grid(report, viewer: viewer, now: now, notice: notice) }
     }
 
     func model(_ name: String, _ viewer: Viewer) async throws -> String {

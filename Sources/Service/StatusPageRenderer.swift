@@ -40,12 +40,12 @@ struct StatusPageRenderer: Sendable {
     // MARK: - The grid
 
     func grid(_ report: StatusReport, viewer: OperatorRoutes.Viewer, now: Date, notice: String?) -> String {
-        let forms = viewer.principal.allows(.promote) && viewer.csrf != nil
+        let csrf = viewer.principal.allows(.promote) ? viewer.csrf : nil
         let counts = report.promotions.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         let rows: [[String: Any]] = report.models.map { model in
             var cells: [[String: Any]] = []
             for (index, cell) in model.environments.enumerated() {
-                cells.append(self.cell(cell, model: model.model, previous: index > 0 ? model.environments[index - 1] : nil, forms: forms, now: now))
+                cells.append(self.cell(cell, model: model.model, previous: index > 0 ? model.environments[index - 1] : nil, csrf: csrf, now: now))
             }
             return [
                 "model": model.model, "anchor": FormBody.encode(model.model), "href": "/models/\(FormBody.encode(model.model))",
@@ -61,14 +61,15 @@ struct StatusPageRenderer: Sendable {
         ])
     }
 
-    func cell(_ cell: StatusReport.Cell, model: String, previous: StatusReport.Cell?, forms: Bool, now: Date) -> [String: Any] {
+    /// One cell; `csrf` is the session's token when the viewer may promote (the cell then has its forms), else nil.
+    func cell(_ cell: StatusReport.Cell, model: String, previous: StatusReport.Cell?, csrf: String?, now: Date) -> [String: Any] {
         let spec = cell.spec
         var out: [String: Any] = [
             "env": cell.name, "specVersion": Self.opt(spec.state == "present" ? spec.version : nil), "specValue": spec.value ?? "",
             "specText": spec.state == "missing" ? "no spec" : spec.state == "unreadable" ? "spec unreadable" : "spec holds no model location",
             "specError": Self.opt(spec.error), "ledgerVersion": Self.opt(cell.version.flatMap { $0 == spec.version ? nil : $0 }),
             "proposed": false, "drift": cell.drift.map { ["kind": $0.kind, "action": $0.action, "detail": $0.detail ?? ""] },
-            "forms": false,
+            "promote": false, "rollback": false, "advance": false,
         ]
         if let proposed = cell.proposed {
             var pr: Any = false
@@ -83,18 +84,18 @@ struct StatusPageRenderer: Sendable {
                 },
             ] as [String: Any]
         }
-        if forms {
+        if let csrf {
             var promote: Any = false
             // Offer what the environment before holds, when this one does not hold it yet.
             if let previous, let candidate = Self.candidate(previous), candidate.version != (cell.version ?? spec.version),
                 candidate.version != cell.proposed?.version
             {
-                promote = ["model": model, "environment": cell.name, "version": candidate.version, "uri": candidate.uri]
+                promote = ["model": model, "environment": cell.name, "version": candidate.version, "uri": candidate.uri, "csrf": csrf]
             }
-            out["forms"] = [
-                "promote": promote, "rollback": cell.version != nil ? ["model": model, "environment": cell.name] as Any : false,
-                "advance": previous != nil,
-            ] as [String: Any]
+            // Each form carries the CSRF token itself: a lookup that climbs to the page's context costs on every cell.
+            out["promote"] = promote
+            out["rollback"] = cell.version != nil ? ["model": model, "environment": cell.name, "csrf": csrf] as Any : false
+            out["advance"] = previous != nil
         }
         return out
     }
@@ -145,7 +146,7 @@ struct StatusPageRenderer: Sendable {
     static func age(of date: Date, now: Date) -> String {
         let seconds = max(0, Int(now.timeIntervalSince(date)))
         switch seconds {
-        case ..<60: return "\(seconds)s"
+        case ..<60: return "<1m"
         case ..<3600: return "\(seconds / 60)m"
         case ..<86400: return "\(seconds / 3600)h \(seconds % 3600 / 60)m"
         default: return "\(seconds / 86400)d \(seconds % 86400 / 3600)h"

@@ -60,21 +60,19 @@ enum StatusPageTemplates {
         <th scope="row"><a href="{{href}}">{{model}}</a>{{#declared}} <span class="tag">declared</span>{{/declared}}{{#pending}}<br><span class="tag warn">{{state}} {{version}}</span>{{/pending}}</th>
         {{#cells}}
         <td data-env="{{env}}">
-        {{#specVersion}}<strong class="spec" title="{{specValue}}">{{specVersion}}</strong> <span class="muted">in the spec</span>{{/specVersion}}{{^specVersion}}<span class="muted spec">{{specText}}</span>{{/specVersion}}
-        {{#specError}}<br><span class="bad">{{specError}}</span>{{/specError}}
-        {{#ledgerVersion}}<br><span class="warn">ledger: {{ledgerVersion}}</span>{{/ledgerVersion}}
+        {{#specVersion}}<strong class="spec" title="{{specValue}}">{{.}}</strong> <span class="muted">in the spec</span>{{/specVersion}}{{^specVersion}}<span class="muted spec">{{specText}}</span>{{/specVersion}}
+        {{#specError}}<br><span class="bad">{{.}}</span>{{/specError}}
+        {{#ledgerVersion}}<br><span class="warn">ledger: {{.}}</span>{{/ledgerVersion}}
         {{#proposed}}
-        <div class="proposal">proposed <strong>{{version}}</strong>{{#state}} <span class="tag">{{state}}</span>{{/state}}
-        {{#pr}}<br>{{#href}}<a class="pr" href="{{href}}">#{{number}}</a>{{/href}}{{^href}}#{{number}}{{/href}} {{#title}}<span class="pr-title">{{title}}</span>{{/title}} <span class="muted">open {{age}}</span>{{/pr}}
+        <div class="proposal">proposed <strong>{{version}}</strong>{{#state}} <span class="tag">{{.}}</span>{{/state}}
+        {{#pr}}<br>{{#href}}<a class="pr" href="{{.}}">#{{number}}</a>{{/href}}{{^href}}#{{number}}{{/href}} {{#title}}<span class="pr-title">{{.}}</span>{{/title}} <span class="muted">open {{age}}</span>{{/pr}}
         {{#gates}}<br><span class="tag {{css}}" title="{{detail}}">{{metric}} {{expression}}: {{outcome}}</span>{{/gates}}
         </div>
         {{/proposed}}
         {{#drift}}<br><span class="tag bad" title="{{detail}}">drift: {{kind}} ({{action}})</span>{{/drift}}
-        {{#forms}}
         {{#promote}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="release"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="uri" value="{{uri}}"><button type="submit" class="promote">Promote {{version}} to {{environment}}</button></form>{{/promote}}
         {{#rollback}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="rollback"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><button type="submit" class="rollback">Roll back</button></form>{{/rollback}}
         {{#advance}}<button type="button" disabled title="not available yet">Advance</button>{{/advance}}
-        {{/forms}}
         </td>
         {{/cells}}
         </tr>

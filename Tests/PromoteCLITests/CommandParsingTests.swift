@@ -33,10 +33,17 @@ import Testing
         (["status"], "status"), (["status", "jukebox", "--json"], "status"), (["history", "jukebox", "--json"], "history"),
         (["rollback", "jukebox", "--env", "production", "--to", "1.4.1"], "rollback"), (["reconcile", "--dry-run", "--json"], "reconcile"),
         (["config", "validate", "promote.yaml"], "validate"), (["ledger", "rebuild", "--dry-run"], "rebuild"), (["doctor"], "doctor"),
+        (["audit"], "audit"), (["audit", "jukebox", "--since", "24h", "--json"], "audit"),
+        (["audit", "--since", "2026-12-04T10:00:00Z"], "audit"), (["release", "m", "1.0", "--uri", "gs://m/1.0", "--actor", "ci@runner"], "release"),
     ])
     func everyCommandParses(_ arguments: [String], _ name: String) throws {
         let command = try PromoteCommand.parseAsRoot(arguments)
         #expect(type(of: command).configuration.commandName == name || String(describing: type(of: command)).lowercased() == name)
+    }
+
+    @Test func auditRefusesAnUnreadableSinceAndReleaseAnEmptyActor() {
+        #expect(throws: (any Error).self) { try PromoteCommand.parseAsRoot(["audit", "--since", "yesterday"]) }
+        #expect(throws: (any Error).self) { try PromoteCommand.parseAsRoot(["release", "m", "1.0", "--uri", "gs://m/1.0", "--actor", ""]) }
     }
 
     @Test func rollbackNeedsAnEnvironment() {

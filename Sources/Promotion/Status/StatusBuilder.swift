@@ -9,10 +9,10 @@ public enum StatusBuilder {
         for branch in facts.branches.values { names.formUnion(branch.specs.keys) }
         if let only { names = names.filter { $0 == only } }
 
-        var ledger: [String: [LedgerEntry]] = [:]
-        for entry in facts.ledger { ledger["\(entry.model)\u{0}\(entry.environment)", default: []].append(entry) }
-        var drift: [String: [DriftRecord]] = [:]
-        for record in facts.drift { drift["\(record.finding.model)\u{0}\(record.finding.environment)", default: []].append(record) }
+        var ledger: [Place: [LedgerEntry]] = [:]
+        for entry in facts.ledger { ledger[Place(model: entry.model, environment: entry.environment), default: []].append(entry) }
+        var drift: [Place: [DriftRecord]] = [:]
+        for record in facts.drift { drift[Place(model: record.finding.model, environment: record.finding.environment), default: []].append(record) }
         let promotions = Dictionary(facts.active.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let proposedIDs = Set(facts.ledger.compactMap { $0.status == .proposed ? $0.promotionID : nil })
         var pending: [String: [StatusReport.Pending]] = [:]
@@ -26,8 +26,8 @@ public enum StatusBuilder {
                 model: name, declared: config.models[name] != nil, pending: pending[name] ?? [],
                 environments: config.environments.map { env in
                     cell(
-                        model: name, env: env, config: config, entries: ledger["\(name)\u{0}\(env.name)"] ?? [],
-                        drift: drift["\(name)\u{0}\(env.name)"] ?? [], promotions: promotions, facts: facts)
+                        model: name, env: env, config: config, entries: ledger[Place(model: name, environment: env.name)] ?? [],
+                        drift: drift[Place(model: name, environment: env.name)] ?? [], promotions: promotions, facts: facts)
                 })
         }
         var counts: [String: Int] = [:]
@@ -38,14 +38,20 @@ public enum StatusBuilder {
             models: models, promotions: counts, reconciledAt: facts.reconciledAt)
     }
 
+    /// A model in an environment.
+    struct Place: Hashable {
+        var model: String
+        var environment: String
+    }
+
     static func cell(
         model: String, env: EnvironmentSettings, config: PromoteConfig, entries: [LedgerEntry], drift: [DriftRecord],
         promotions: [String: PromotionRecord], facts: StatusFacts
     ) -> StatusReport.Cell {
-        let path = config.specPath(model: model, environment: env)
         let branch = facts.branches[env.name]
         let spec = branch?.specs[model]
-            ?? StatusReport.Spec(path: path, state: branch?.error == nil ? "missing" : "unreadable", error: branch?.error)
+            ?? StatusReport.Spec(
+                path: config.specPath(model: model, environment: env), state: branch?.error == nil ? "missing" : "unreadable", error: branch?.error)
         let live = entries.first { $0.status == .live }
         var cell = StatusReport.Cell(
             name: env.name, spec: spec, version: live?.version, uri: live?.uri, commit: live?.commit, since: live?.recordedAt,
