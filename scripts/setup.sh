@@ -12,6 +12,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev
   git ca-certificates openssh-server openssh-client python3-yaml python3-pip
+  # deploy/ and ci/ checks: systemd-analyze, promtool, the Jenkins step run by Groovy, openssl and curl for the CI
+  # step, script(1) for the terminal progress test, readelf/strip for scripts/package.sh
+  systemd prometheus groovy openssl curl util-linux bsdutils binutils
 )
 
 missing=()
