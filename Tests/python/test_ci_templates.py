@@ -140,7 +140,7 @@ def test_the_gitlab_release_job_runs_promote_release(tmp_path):
         assert r.returncode == 0, r.stdout + r.stderr
         assert "gs://models/jukebox/1.4.2" in w.show("main", STAGING_PATH)
         (pr,) = w.open_pulls()
-        assert pr["head"]["ref"] == BOT
+        assert pr["head"] == BOT
         assert "https://gitlab.example/acme/jukebox/-/pipelines/77" in w.git("log", "-1", "--format=%B", "main")
 
 
