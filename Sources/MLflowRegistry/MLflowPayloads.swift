@@ -64,26 +64,6 @@ extension MLflowClient {
     /// mistyped.
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue?, call: String) throws(RegistryError) -> T {
         guard let value else { throw RegistryError(.invalidResponse, "MLflow \(call): the answer lacks the expected object") }
-        do {
-            return try JSONDecoder().decode(T.self, from: JSONWriter.write(value))
-        } catch let error as DecodingError {
-            throw RegistryError(.invalidResponse, "MLflow \(call): \(describe(error))")
-        } catch {
-            throw RegistryError(.invalidResponse, "MLflow \(call): \(error)")
-        }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
-            let keys = (context.codingPath + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return keys.isEmpty ? "the answer" : "the field '\(keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "["))'"
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context, key)) is missing"
-        case .valueNotFound(let type, let context): return "\(path(context)) is null (expected \(type))"
-        case .typeMismatch(let type, let context): return "\(path(context)) is not \(type)"
-        case .dataCorrupted(let context): return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
+        do { return try value.decode(T.self) } catch { throw RegistryError(.invalidResponse, "MLflow \(call): \(error)") }
     }
 }

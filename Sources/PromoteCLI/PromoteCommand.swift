@@ -13,5 +13,8 @@ public struct PromoteCommand: AsyncParsableCommand {
         ]
     )
 
+    /// `--log-format` before the subcommand (`promote --log-format json serve`); every subcommand takes it too.
+    @OptionGroup var logging: LoggingOptions
+
     public init() {}
 }

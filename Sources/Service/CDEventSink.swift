@@ -3,7 +3,7 @@ internal import Foundation
 internal import JSON
 internal import Synchronization
 public import Logging
-public import Promotion
+internal import Promotion
 
 /// Posts CDEvents to the configured sinks (`service.cdevents.sinks`) as structured-mode CloudEvents.
 /// Best effort: a sink that fails is retried a few times with backoff, then logged; it never holds up a promotion.

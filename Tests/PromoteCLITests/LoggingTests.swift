@@ -21,6 +21,7 @@ struct LoggingTests {
         #expect(throws: (any Error).self) { try PromoteCommand.parseAsRoot(["status", "--log-format", "yaml"]) }
         _ = try PromoteCommand.parseAsRoot(["status", "--log-format", "json"])
         _ = try PromoteCommand.parseAsRoot(["spec", "models", "f.yaml", "--log-format", "json"])
+        _ = try PromoteCommand.parseAsRoot(["--log-format", "json", "serve"])
     }
 
     @Test func eachLineIsOneJSONObjectWithTheMetadataOfLoggerProviderAndCall() throws {

@@ -13,6 +13,7 @@ import pytest
 import forge_validate as fv
 from release_world import World, binary
 from test_release_e2e import FILES, PRODUCTION_PATH, STAGING_PATH, BOT
+from test_reconcile_e2e import push_to_bot_branch
 
 
 @pytest.fixture
@@ -98,21 +99,10 @@ def test_defect3_a_closed_pull_request_is_rejected_and_never_reopened(world):
     assert pr["number"] != 1 and "1.4.3" in pr["title"]
 
 
-def push_to_bot_branch(w):
-    w.person("fetch", "-q", "origin", BOT)
-    w.person("checkout", "-q", "-B", "tamper", f"origin/{BOT}")
-    work = w.dir / ("person-" + w.bare.name)
-    f = work / PRODUCTION_PATH
-    f.write_text(f.read_text().replace("replicas: 3", "replicas: 5"))
-    w.person("commit", "-qam", "reviewer: five replicas with this model")
-    w.person("push", "-q", "origin", f"HEAD:{BOT}")
-    w.person("checkout", "-q", "main")
-    return w.tip(BOT)
-
-
 def test_defect4_a_reviewers_commit_on_the_bot_branch_is_reported_commented_once_and_kept(world):
     world.release("jukebox", "1.4.2")
-    theirs = push_to_bot_branch(world)
+    push_to_bot_branch(world)
+    theirs = world.tip(BOT)
     [dry] = reconcile(world, "--dry-run")
     assert dry["kind"] == "pr-edited", dry
     for _ in range(2):
@@ -129,11 +119,12 @@ def test_defect4_enforce_rebuilds_over_the_reviewers_commit_and_says_so():
     w = World(FILES, drift="enforce")
     try:
         w.release("jukebox", "1.4.2")
-        theirs = push_to_bot_branch(w)
+        push_to_bot_branch(w)
+        theirs = w.tip(BOT)
         [finding] = reconcile(w)
         assert (finding["kind"], finding["action"]) == ("pr-edited", "repaired")
         assert "enforce" in finding.get("detail", "")
-        assert w.tip(BOT) != theirs and "replicas: 3" in w.show(BOT, PRODUCTION_PATH)
+        assert w.tip(BOT) != theirs and "gs://models/jukebox/1.4.2" in w.show(BOT, PRODUCTION_PATH)
         assert reconcile(w) == []
     finally:
         w.close()

@@ -1,5 +1,6 @@
 public import Foundation
 public import JSON
+public import Promotion
 
 /// A CDEvent that Promote emits (CDEvents 0.5.1 in a CloudEvent 1.0): `service.deployed` and
 /// `environment.modified` when a version lands in an environment, `incident.detected` for each drift found.

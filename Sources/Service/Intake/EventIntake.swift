@@ -1,5 +1,6 @@
 import Foundation
 internal import JSON
+public import Promotion
 
 /// Turns an intake HTTP request (`POST /v1/events`) into a release request, whatever its format: the native JSON
 /// event, or a CloudEvent 1.0 in binary or structured mode carrying a CDEvents `artifact.published` (0.4 and 0.5)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Promotion
+import Promotion
+@testable import Service
 
 /// Every native sample of the intake contract, judged against its `expected.json` outcome.
 @Suite struct NativeEventTests {

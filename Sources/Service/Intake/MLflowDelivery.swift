@@ -1,4 +1,5 @@
 internal import JSON
+public import Promotion
 
 /// One MLflow model-registry webhook delivery (`POST /v1/webhooks/mlflow`), decoded from its body, and what Promote
 /// does with it. Pure: the HTTP layer checks the `X-MLflow-Signature` and hands in the raw body; the service asks

@@ -1,3 +1,5 @@
+public import Promotion
+
 /// Why an intake request is refused, with the HTTP status it maps to (RFC 9457 problem details name the fields).
 public struct IntakeRejection: Error, Sendable, Hashable, CustomStringConvertible {
     /// 400 malformed, 413 too large, 415 unsupported media type, 422 rule broken.

@@ -1,4 +1,5 @@
 public import JSON
+public import Promotion
 
 /// The native intake event (`POST /v1/events`, `Content-Type: application/json`): decoding and every field rule of
 /// the contract, reporting all failing fields at once.

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Promotion
+import Promotion
+@testable import Service
 
 /// The CloudEvents/CDEvents samples of the intake contract and the package URL spellings producers use.
 @Suite struct EventIntakeTests {

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Promotion
+import Service
 import Testing
 import TestSupport
 
