@@ -10,7 +10,3 @@ public enum PromoteVersion {
     public static var description: String { "\(current) (\(commit.map { "commit \($0)" } ?? "source build"))" }
 }
 
-extension PromoteVersion {
-    /// The commit this build was made from, when the build recorded it (packaging does); else `unknown`.
-    public static var commit: String { "unknown" }
-}
