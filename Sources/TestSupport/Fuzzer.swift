@@ -71,14 +71,15 @@ public struct Fuzzer {
     }
 
     /// time(make(4n)) / time(make(n)): about 4 for linear cost, 16 for quadratic. The two sizes are measured in
-    /// turn, five rounds, and the best time of each is kept, so that a busy machine slows both alike.
+    /// turn, five rounds, and the best thread CPU time of each is kept, so that a busy machine slows neither.
     public static func growth(n: Int, _ make: (Int) -> [UInt8], _ body: ([UInt8]) -> Void) -> Double {
-        let clock = ContinuousClock()
+        // CPU time of this thread, not wall time: other processes and test threads on a busy machine do not count.
         func seconds(_ input: [UInt8]) -> Double {
-            let start = clock.now
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start)
             body(input)
-            let elapsed = clock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end)
+            return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
         }
         let small = make(n), large = make(4 * n)
         var best = (small: Double.infinity, large: Double.infinity)
