@@ -97,6 +97,9 @@ import Promotion
                 $0.pullRequest = .init(version: "1.4.2", uriMatches: true)
             },
             actions: [.buildBotBranch, .updatePullRequest, .recordProposed]),
+        Row(name: "defect 4: once that PR is closed, a newer version rebuilds the branch and opens a new PR",
+            facts: with(pr) { $0.botBranch = .holdsOther; $0.botBranchEdited = true },
+            actions: [.buildBotBranch, .openPullRequest, .recordProposed]),
         Row(name: "defect 5: an adopted open proposal (after ledger rebuild) is the same proposal: nothing moves",
             facts: with(pr) { $0.proposal = .pullRequestOpen; $0.botBranch = .holdsWanted; $0.pullRequest = .init(version: "1.4.2", uriMatches: true) },
             actions: [.recordProposed]),

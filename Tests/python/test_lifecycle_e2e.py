@@ -115,6 +115,16 @@ def test_defect4_a_reviewers_commit_on_the_bot_branch_is_reported_commented_once
     assert len([c for c in pr["comments"] if "did not write" in c["body"]]) == 1, "commented on once"
 
 
+def test_defect4_once_the_edited_pull_request_is_closed_a_newer_version_takes_the_branch_back(world):
+    world.release("jukebox", "1.4.2")
+    push_to_bot_branch(world)
+    world.control("POST", "/_sim/pulls/1/close?project=acme/gitops")
+    world.release("jukebox", "1.4.3")
+    [pr] = world.open_pulls()
+    assert pr["number"] != 1 and "1.4.3" in pr["title"]
+    assert "gs://models/jukebox/1.4.3" in world.show(BOT, PRODUCTION_PATH)
+
+
 def test_defect4_enforce_rebuilds_over_the_reviewers_commit_and_says_so():
     w = World(FILES, drift="enforce")
     try:

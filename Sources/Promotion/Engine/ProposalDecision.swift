@@ -30,12 +30,11 @@ public enum ProposalDecision {
             return [.yieldToNewer(proposed)]
         }
         let proposesWanted = proposed == facts.version && facts.pullRequest?.uriMatches == true
-        if facts.botBranchEdited, facts.drift != .enforce {
-            // A reviewer's commit is theirs: nothing rebuilds the branch until the PR is closed or merged.
-            let notice: [ProposalAction] = facts.pullRequest != nil && !facts.editNoticePosted ? [.noticeEdit] : []
-            if proposesWanted || (facts.pullRequest == nil && facts.botBranch == .holdsWanted) {
-                return notice + [.recordProposed]
-            }
+        if facts.botBranchEdited, facts.pullRequest != nil, facts.drift != .enforce {
+            // A reviewer's commit is theirs: nothing rebuilds the branch until the PR is closed or merged (once it
+            // is closed, the branch is the bot's again).
+            let notice: [ProposalAction] = facts.editNoticePosted ? [] : [.noticeEdit]
+            if proposesWanted { return notice + [.recordProposed] }
             return notice + [.holdForPerson("a person pushed to the bot's branch; it is left alone until the pull request is merged or closed")]
         }
         var actions: [ProposalAction] = []
