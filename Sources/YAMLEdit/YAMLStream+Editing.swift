@@ -6,6 +6,13 @@ extension YAMLStream {
         do {
             stream = try YAMLStream(bytes: bytes, file: file)
         } catch {
+            let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            if error.code == .invalidYAML && JSONValidator.isJSON(bytes, from: bom) {
+                throw YAMLSourceError(
+                    .invalidYAML,
+                    "refused: valid JSON that libyaml cannot read (\(error.reason)); a surrogate pair escape (\\uD83D\\uDE00) is the usual cause: write the character itself",
+                    at: error.location, file: file)
+            }
             throw TemplateDetector.explain(error, bytes: bytes)
         }
         try stream.checkEditable()

@@ -41,6 +41,12 @@ import YAMLEdit
         #expect(try edit(crlf, [("k", "w")]) == "{\r\n\t\"k\": \"w\"\r\n}\r\n")
     }
 
+    @Test func jsonThatLibyamlCannotReadIsRefusedSayingWhy() {
+        // Python's json.dumps escapes an emoji as a surrogate pair, which YAML's \u escape cannot express.
+        let error = refusal("{\n\t\"note\": \"\\ud83d\\ude00\",\n\t\"tag\": \"1\"\n}\n", "tag")
+        #expect(error?.code == .invalidYAML && error?.reason.contains("valid JSON that libyaml cannot read") == true, "\(String(describing: error))")
+    }
+
     @Test func tabsOutsideJSONAreStillRefused() {
         // A YAML flow root with a tab-indented line and a comment is not JSON: PyYAML rejects the tab.
         #expect(refusal("{\n\ta: 1 # c\n}\n", "a")?.code == .invalidYAML)
