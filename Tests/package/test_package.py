@@ -207,9 +207,14 @@ def debian(unpacked):
         shutil.rmtree(DEBIAN, ignore_errors=True)
         subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(DEBIAN), "http://deb.debian.org/debian"],
                        check=True, capture_output=True, timeout=3600)
+    # debootstrap can leave its /proc mounted in the root: never copy a mounted file system (/proc/kcore).
+    mounted = [line.split()[1] for line in pathlib.Path("/proc/self/mounts").read_text().splitlines()
+               if line.split()[1].startswith(str(DEBIAN) + "/")]
+    for point in mounted:
+        subprocess.run(["umount", point], check=True)
     root = DEBIAN.parent / "debian-test-root"
     shutil.rmtree(root, ignore_errors=True)
-    subprocess.run(["cp", "-a", str(DEBIAN), str(root)], check=True)
+    subprocess.run(["cp", "-a", "--one-file-system", str(DEBIAN), str(root)], check=True)
     shutil.copy("/etc/resolv.conf", root / "etc/resolv.conf")
     env, user = build_as_the_containerfile_says(root)
     yield root, env, user
