@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release archive a machine without the Swift toolchain runs:
 #   dist/promote-<version>-linux-<arch>.tar.gz and dist/promote-<version>-linux-<arch>.tar.gz.sha256
-# holding bin/promote and bin/promote-forge-sim (Swift runtime and Foundation linked in statically, stripped),
+# holding bin/promote and bin/promote-forge-sim (Swift runtime and Foundation linked in statically, no RUNPATH, stripped),
 # the man pages, shell completions, the deploy/ and ci/ files, and share/doc/promote/debian-packages.txt: the
 # Debian packages of the system libraries the binaries still load (libgit2, libcurl, libyaml, SQLite).
 # `promote --version` names the version and the commit, stamped for this build only (Sources/PromoteCLI/BuildStamp.swift
@@ -32,7 +32,7 @@ grep -q "\"$commit\"" "$stamp" || { echo "package: could not stamp $stamp" >&2; 
 
 started=$(date +%s)
 for product in promote promote-forge-sim; do
-  swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$product"
+  swift build -c release --static-swift-stdlib --disable-local-rpath --scratch-path "$scratch" --product "$product"
 done
 echo "package: release build took $(( $(date +%s) - started )) s"
 restore

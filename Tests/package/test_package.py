@@ -88,13 +88,18 @@ def test_the_archive_holds_static_stripped_binaries_docs_and_the_package_list(un
         assert wanted in packages, packages
     man = {p.name for p in (unpacked / "share/man/man1").iterdir()}
     assert {"promote.1", "promote.release.1", "promote.serve.1", "promote.spec.set.1"} <= man, man
-    assert ".Nm promote" in (unpacked / "share/man/man1/promote.1").read_text() or \
-        "promote" in (unpacked / "share/man/man1/promote.1").read_text()
-    for path, marker in (("share/bash-completion/completions/promote", "complete"),
-                         ("share/zsh/site-functions/_promote", "#compdef promote"),
-                         ("share/fish/vendor_completions.d/promote.fish", "complete -c promote")):
+    page = (unpacked / "share/man/man1/promote.1").read_text()
+    assert ".Dt PROMOTE 1" in page and ".Nm promote" in page, page[:300]
+    for path, marker in (("share/zsh/site-functions/_promote", "#compdef promote"),
+                         ("share/fish/vendor_completions.d/promote.fish", "complete -c 'promote'")):
         text = (unpacked / path).read_text()
         assert marker in text and "release" in text, path
+    # bash completes `promote rel` to `promote release` with the archive's script.
+    script = unpacked / "share/bash-completion/completions/promote"
+    r = subprocess.run(["bash", "-c", f'source "{script}"; COMP_WORDS=(promote rel); COMP_CWORD=1; '
+                        'COMP_LINE="promote rel"; COMP_POINT=${#COMP_LINE}; _promote promote rel promote; '
+                        'printf "%s\\n" "${COMPREPLY[@]}"'], capture_output=True, text=True)
+    assert r.stdout.split() == ["release"], r.stdout + r.stderr
     for path in ("share/doc/promote/install.md", "share/promote/deploy/Containerfile",
                  "share/promote/deploy/systemd/promote.service", "share/promote/ci/github/action.yml"):
         assert (unpacked / path).is_file(), path
@@ -202,9 +207,14 @@ def debian(unpacked):
         shutil.rmtree(DEBIAN, ignore_errors=True)
         subprocess.run(["debootstrap", "--variant=minbase", "bookworm", str(DEBIAN), "http://deb.debian.org/debian"],
                        check=True, capture_output=True, timeout=3600)
+    # debootstrap can leave its /proc mounted in the root: never copy a mounted file system (/proc/kcore).
+    mounted = [line.split()[1] for line in pathlib.Path("/proc/self/mounts").read_text().splitlines()
+               if line.split()[1].startswith(str(DEBIAN) + "/")]
+    for point in mounted:
+        subprocess.run(["umount", point], check=True)
     root = DEBIAN.parent / "debian-test-root"
     shutil.rmtree(root, ignore_errors=True)
-    subprocess.run(["cp", "-a", str(DEBIAN), str(root)], check=True)
+    subprocess.run(["cp", "-a", "--one-file-system", str(DEBIAN), str(root)], check=True)
     shutil.copy("/etc/resolv.conf", root / "etc/resolv.conf")
     env, user = build_as_the_containerfile_says(root)
     yield root, env, user
