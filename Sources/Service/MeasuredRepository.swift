@@ -19,7 +19,9 @@ public struct MeasuredRepository: GitOpsRepository {
     public func update(
         branch: String, base baseBranch: String?, policy: PushPolicy, plan: @Sendable (any RepositorySnapshot) throws -> CommitRequest?
     ) async throws -> UpdateOutcome {
-        try await measured("update") { try await base.update(branch: branch, base: baseBranch, policy: policy, plan: plan) }
+        let outcome = try await measured("update") { try await base.update(branch: branch, base: baseBranch, policy: policy, plan: plan) }
+        if case .pushed(_, _, let attempts) = outcome { metrics.countGitPushRetries(attempts - 1) }
+        return outcome
     }
 
     public func deleteBranch(_ branch: String, expectedTip: String?) async throws {

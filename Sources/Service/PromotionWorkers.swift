@@ -183,6 +183,7 @@ public final class PromotionWorkers: Service, Sendable {
                     return
                 }
                 let delay = retry.delay(after: attempt)
+                metrics.countPromotionRetry(reason: error is ForgeFailure ? "forge" : "repository")
                 logger.info("transient failure; retrying", metadata: ["error": "\(error)", "attempt": "\(attempt)", "in": "\(delay)"])
                 try? await Task.sleep(for: delay)
                 // It may have been superseded, or finished by a webhook, meanwhile.

@@ -57,6 +57,27 @@ public final class ServiceMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Counts pushes that were refused because the branch moved and were made again on the new tip.
+    public func countGitPushRetries(_ retries: Int) {
+        guard retries > 0 else { return }
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "promote", metricName: "git_push_retries", unitName: "total",
+                helpText: "Pushes made again on a new tip after the branch moved under them."),
+            labels: []
+        ).increment(by: Int64(retries))
+    }
+
+    /// Counts a promotion the service runs again after a transient failure, by the failure's kind.
+    public func countPromotionRetry(reason: String) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "promote", metricName: "promotion_retries", unitName: "total",
+                helpText: "Promotions run again after a transient failure (5xx, 429, timeout, unreachable, stale push)."),
+            labels: [("reason", reason)]
+        ).increment()
+    }
+
     /// Adds what a forge client's request budget counted since the last call for that forge: HTTP retries and
     /// rate-limit answers (each one a wait before the next attempt).
     public func recordForgeBudget(forge: String, requests: Int, retries: Int, rateLimited: Int) {
