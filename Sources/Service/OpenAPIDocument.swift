@@ -16,7 +16,7 @@ enum OpenAPIDocument {
 
     /// The served bytes: the document with `info.version` = `version`, and the native event's configuration-dependent
     /// rules written in: `environments` items limited to the configured names, and for each model with `allowedUris`
-    /// its `uri` limited to those prefixes.
+    /// its `uri` limited to those prefixes; with `service.access.publicRead`, the reads without a security requirement.
     static func json(version: String, config: PromoteConfig? = nil) -> [UInt8] {
         guard case .object(var root) = document, case .object(var info)? = root["info"] else { return [] }
         info["version"] = .string(version)
@@ -41,6 +41,19 @@ enum OpenAPIDocument {
             schemas["NativeEvent"] = .object(event)
             components["schemas"] = .object(schemas)
             root["components"] = .object(components)
+        }
+        if config?.service.access?.publicRead == true, case .object(var paths)? = root["paths"] {
+            // `publicRead: true` opens the reads on purpose: this instance asks no token for them.
+            for (path, item) in paths {
+                guard case .object(var operations) = item else { continue }
+                for (method, operation) in operations {
+                    guard case .object(var op) = operation, op["security"] == JSONValue.array([.object(["readToken": .array([])])]) else { continue }
+                    op["security"] = .array([])
+                    operations[method] = .object(op)
+                }
+                paths[path] = .object(operations)
+            }
+            root["paths"] = .object(paths)
         }
         return Array(JSONWriter.write(.object(root)))
     }

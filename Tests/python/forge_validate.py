@@ -26,7 +26,7 @@ FLOWS = {"accessCode": "authorizationCode", "implicit": "implicit", "password": 
 # Statuses real forges send that the descriptions do not list for most operations (GitHub 2020 has no 401/429).
 ALLOWED_UNDESCRIBED = {401, 429}
 # Injected faults whose responses are not meant to match any description.
-MALFORMED_FAULTS = {"hugeBody", "nonJSON"}
+MALFORMED_FAULTS = {"hugeBody", "nonJSON", "incompleteJSON"}
 # Injected faults whose responses are error statuses (5xx, secondary-limit 403) with a forge-shaped error body.
 ERROR_FAULTS = {"status", "tooManyRequests", "secondaryRateLimit", "unauthorized", "lostAnswer"}
 

@@ -109,7 +109,8 @@ def test_metrics_pass_promtool_and_name_what_an_operator_needs(served):
     assert promtool, "promtool is not installed (Debian's prometheus package): run scripts/setup.sh"
     check = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
-    version = subprocess.run([str(binary("promote")), "--version"], capture_output=True, text=True).stdout.strip()
+    # `promote --version` prints "0.1.0-dev (source build)" or "0.1.0-dev (commit …)": the version is its first word.
+    version = subprocess.run([str(binary("promote")), "--version"], capture_output=True, text=True).stdout.split()[0]
     assert f'promote_build_info{{version="{version}",commit="' in text or f'promote_build_info{{commit="' in text
     assert 'promote_http_requests_total{method="GET",route="/healthz",status="200"}' in text
     assert 'promote_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="0.005"}' in text
@@ -123,7 +124,8 @@ def test_metrics_pass_promtool_and_name_what_an_operator_needs(served):
 
 
 def test_the_openapi_document_carries_the_binary_version(served):
-    version = subprocess.run([str(binary("promote")), "--version"], capture_output=True, text=True).stdout.strip()
+    # `promote --version` prints "0.1.0-dev (source build)" or "0.1.0-dev (commit …)": the version is its first word.
+    version = subprocess.run([str(binary("promote")), "--version"], capture_output=True, text=True).stdout.split()[0]
     doc = served.json("GET", "/openapi.json")[2]
     assert doc["info"]["version"] == version
 

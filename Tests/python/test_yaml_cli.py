@@ -95,7 +95,7 @@ def test_deeply_nested_input_is_refused_with_its_position(tmp_path):
     for args in (["spec", "models", str(f)], ["spec", "set", str(f), "b", "2"]):
         p = run(*args)
         assert p.returncode == 1 and p.stdout == b""
-        assert p.stderr.decode().startswith(f"promote: {f}:1:132: refused: flow collections ([ ], {{ }}) nested more than 128 deep")
+        assert p.stderr.decode().startswith(f"error: {f}:1:132: refused: flow collections ([ ], {{ }}) nested more than 128 deep")
     ok = tmp_path / "ok.yaml"
     ok.write_bytes(b"a: " + b"[" * 128 + b"x" + b"]" * 128 + b"\nb: 1\n")
     p = run("spec", "set", str(ok), "b", "2")

@@ -144,7 +144,7 @@ def test_tab_indented_json_is_edited_as_json(path):
         value = "registry.example.com/org/model:2.0" if loc["type"] == "image" else "gs://models/m/2"
         q = run("spec", "set", str(path), loc["path"], value)
         assert q.returncode == 0, q.stderr.decode()
-        judge_many(before, q.stdout, 0, [(loc["path_index"], value)], as_json=True)
+        judge_many(before, q.stdout, 0, [(loc["pathIndex"], value)], as_json=True)
     q = run("spec", "set", str(path), "metadata.name", 'it\'s "new"\t')
     assert q.returncode == 0, q.stderr.decode()
     judge_many(before, q.stdout, 0, [("metadata.name", 'it\'s "new"\t')], as_json=True)

@@ -118,7 +118,7 @@ def test_a_value_an_alias_still_shows_is_refused_naming_the_path(tmp_path, text,
     p = run("spec", "set", str(f), path, "changed", "--in-place")
     assert p.returncode == 1 and p.stdout == b""
     err = p.stderr.decode()
-    assert err.startswith(f"promote: {f}:") and f'"{shown}" would change with it' in err, err
+    assert err.startswith(f"error: {f}:") and f'"{shown}" would change with it' in err, err
     assert f.read_bytes() == text
 
 
