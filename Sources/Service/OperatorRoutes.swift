@@ -175,7 +175,7 @@ public struct OperatorRoutes: Sendable {
         return Response(status: .seeOther, headers: [.location: "/", .setCookie: sessions.cookie(nil)])
     }
 
-    /// `POST /actions`: a button of the page (release, rollback; advance is not available yet). Needs a session
+    /// `POST /actions`: a button of the page (release, rollback). Needs a session
     /// whose token has the `promote` scope, and the session's CSRF token in the form.
     func action(_ request: Request, _ context: PromoteRequestContext) async -> Response {
         let fields = FormBody.parse((try? await ServiceHandlers.collect(request, limit: 16 << 10)) ?? [])

@@ -2,13 +2,13 @@ internal import Foundation
 internal import HTTPTypes
 public import Promotion
 
-/// A person's request to release, roll back or advance, from `POST /v1/promotions` or a button of the page: it is
+/// A person's request to release or roll back, from `POST /v1/promotions` or a button of the page: it is
 /// checked, committed to the store with the person as the promotion's origin (the audit actor), audited with its
 /// reason, and handed to the workers, exactly like an event on `/v1/events`.
 public struct PromotionRequests: Sendable {
     /// What a person can ask for.
     public enum Action: String, Sendable, CaseIterable {
-        case release, rollback, advance
+        case release, rollback
     }
 
     /// The fields of `POST /v1/promotions` (each action needs some of them).
@@ -37,12 +37,7 @@ public struct PromotionRequests: Sendable {
     /// what the caller found wrong with the body already, reported with the fields' own.
     func admit(_ ask: Ask, actor: String, problems known: [FieldProblem] = []) async throws -> PromotionRecord {
         guard let action = Action(rawValue: ask.action) else {
-            throw Self.invalid(known + [FieldProblem(field: "action", message: "must be one of release, rollback, advance")])
-        }
-        if action == .advance {
-            throw Problem(
-                .notImplemented, "not-available", "advance is not available yet",
-                detail: "carrying verified versions on to the next stage (DESIGN.md section 1a) is not built yet; use action release with an environment")
+            throw Self.invalid(known + [FieldProblem(field: "action", message: "must be one of release, rollback")])
         }
         var problems = known
         if let reason = ask.reason, let problem = InputRules.textProblem(reason, limit: 500) { problems.append(.init(field: "reason", message: problem)) }

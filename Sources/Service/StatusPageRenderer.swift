@@ -69,7 +69,7 @@ struct StatusPageRenderer: Sendable {
             "specText": spec.state == "missing" ? "no spec" : spec.state == "unreadable" ? "spec unreadable" : "spec holds no model location",
             "specError": Self.opt(spec.error), "ledgerVersion": Self.opt(cell.version.flatMap { $0 == spec.version ? nil : $0 }),
             "proposed": false, "drift": cell.drift.map { ["kind": $0.kind, "action": $0.action, "detail": $0.detail ?? ""] },
-            "promote": false, "rollback": false, "advance": false,
+            "promote": false, "rollback": false,
         ]
         if let proposed = cell.proposed {
             var pr: Any = false
@@ -95,7 +95,6 @@ struct StatusPageRenderer: Sendable {
             // Each form carries the CSRF token itself: a lookup that climbs to the page's context costs on every cell.
             out["promote"] = promote
             out["rollback"] = cell.version != nil ? ["model": model, "environment": cell.name, "csrf": csrf] as Any : false
-            out["advance"] = previous != nil
         }
         return out
     }

@@ -72,7 +72,6 @@ enum StatusPageTemplates {
         {{#drift}}<br><span class="tag bad" title="{{detail}}">drift: {{kind}} ({{action}})</span>{{/drift}}
         {{#promote}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="release"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="uri" value="{{uri}}"><button type="submit" class="promote">Promote {{version}} to {{environment}}</button></form>{{/promote}}
         {{#rollback}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="rollback"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><button type="submit" class="rollback">Roll back</button></form>{{/rollback}}
-        {{#advance}}<button type="button" disabled title="not available yet">Advance</button>{{/advance}}
         </td>
         {{/cells}}
         </tr>
