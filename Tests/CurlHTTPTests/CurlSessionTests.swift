@@ -113,9 +113,9 @@ import Testing
         listener.arguments = ["python3", "-c", """
             import os, socket, sys, threading
             threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()  # exit when stdin closes
+            threading.Timer(300, lambda: os._exit(0)).start()  # and in any case after 5 minutes
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
             print(s.getsockname()[1], flush=True)
-            s.settimeout(20)
             try:
                 while True:
                     c, _ = s.accept(); c.settimeout(2)
