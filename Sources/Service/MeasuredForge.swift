@@ -60,6 +60,14 @@ public struct MeasuredForge: ForgeClient {
         try await measured("merge") { try await base.merge(number: number, method: method) }
     }
 
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        try await measured("set_status") { try await base.setCommitStatus(status, on: sha) }
+    }
+
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        try await measured("commit_checks") { try await base.commitChecks(on: sha) }
+    }
+
     private func measured<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         let start = ContinuousClock.now
         var result = "ok"

@@ -11,6 +11,8 @@ public final class MemoryForge: ForgeClient, @unchecked Sendable {
     public private(set) var reviewersRequested: [Int: [String]] = [:]
     public private(set) var comments: [Int: [String]] = [:]
     public private(set) var deletedBranches: [String] = []
+    /// Commit statuses by commit, in the order set (the latest per context counts).
+    public private(set) var statuses: [String: [CommitStatus]] = [:]
     /// Errors to throw, consumed in order, for the named operation (`create`, `update`, `find` ...).
     public var failures: [String: [any Error]] = [:]
 
@@ -111,5 +113,28 @@ public final class MemoryForge: ForgeClient, @unchecked Sendable {
     public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
         try call("merge")
         return try modify(number) { $0.state = .merged; $0.mergeCommitSHA = String(repeating: "m", count: 40) }
+    }
+
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        try call("status")
+        lock.withLock { statuses[sha, default: []].append(status) }
+    }
+
+    /// Sets a status as another CI system would (tests).
+    public func setStatusByHand(_ status: CommitStatus, on sha: String) {
+        lock.withLock { statuses[sha, default: []].append(status) }
+    }
+
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        try call("checks")
+        return lock.withLock {
+            var latest: [String: CommitStatus] = [:]
+            var order: [String] = []
+            for status in statuses[sha] ?? [] {
+                if latest[status.context] == nil { order.append(status.context) }
+                latest[status.context] = status
+            }
+            return order.compactMap { latest[$0] }
+        }
     }
 }

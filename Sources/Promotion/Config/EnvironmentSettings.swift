@@ -32,11 +32,13 @@ public struct EnvironmentSettings: Sendable, Hashable {
     public var draft: Bool
     /// Merge the pull request as soon as the forge allows (opt-in).
     public var autoMerge: Bool
+    /// The checks that make a live version verified here (nil: verified as soon as it is live).
+    public var verify: VerifySettings?
 
     public init(
         name: String, path: String, mode: Mode, drift: DriftPolicy = .report, repository: RepositorySettings,
         forge: ForgeSettings, labels: [String] = [], reviewers: [String] = [], gates: [MetricGate] = [],
-        draft: Bool = false, autoMerge: Bool = false
+        draft: Bool = false, autoMerge: Bool = false, verify: VerifySettings? = nil
     ) {
         self.name = name
         self.path = path
@@ -49,6 +51,7 @@ public struct EnvironmentSettings: Sendable, Hashable {
         self.gates = gates
         self.draft = draft
         self.autoMerge = autoMerge
+        self.verify = verify
     }
 
     /// The branch the bot owns for `model`'s pull requests in this environment.

@@ -7,7 +7,8 @@ public struct MetricGate: Sendable, Hashable, CustomStringConvertible {
     public enum Comparison: String, Sendable, Hashable, CaseIterable {
         case greaterOrEqual = ">=", lessOrEqual = "<=", greater = ">", less = "<", equal = "==", notEqual = "!="
 
-        func holds(_ lhs: Double, _ rhs: Double) -> Bool {
+        /// True when `lhs` compared with `rhs` this way holds.
+        public func holds(_ lhs: Double, _ rhs: Double) -> Bool {
             switch self {
             case .greaterOrEqual: lhs >= rhs
             case .lessOrEqual: lhs <= rhs

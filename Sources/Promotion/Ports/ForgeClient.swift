@@ -26,6 +26,32 @@ public protocol ForgeClient: Sendable {
     func deleteBranch(_ name: String) async throws
     /// Merges (the opt-in auto-merge mode and tests).
     func merge(number: Int, method: MergeMethod) async throws -> PullRequest
+    /// Sets a commit status on `sha` (GitHub statuses, GitLab commit status, Gitea statuses, Bitbucket build
+    /// status); setting the same context again replaces it.
+    func setCommitStatus(_ status: CommitStatus, on sha: String) async throws
+    /// Every commit status and check run on `sha`, the latest per context or check name: what `autoMerge` waits on.
+    func commitChecks(on sha: String) async throws -> [CommitStatus]
+}
+
+/// A commit status or check run on a commit, whatever the forge calls it.
+public struct CommitStatus: Sendable, Hashable, Codable {
+    /// Where a status stands (forges' richer states map onto these).
+    public enum State: String, Sendable, Hashable, Codable { case pending, success, failure, error }
+
+    /// The context (GitHub, Gitea), name (GitLab) or key (Bitbucket): `promote` for Promote's own.
+    public var context: String
+    public var state: State
+    /// One line a reviewer reads beside the status (forges cut it at 140 characters).
+    public var description: String
+    /// Where the details are (the status page), if any.
+    public var targetURL: String?
+
+    public init(context: String, state: State, description: String, targetURL: String? = nil) {
+        self.context = context
+        self.state = state
+        self.description = description
+        self.targetURL = targetURL
+    }
 }
 
 /// A pull request (merge request on GitLab) as the engine sees it, whatever the forge.
