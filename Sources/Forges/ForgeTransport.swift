@@ -224,10 +224,7 @@ public final class ForgeTransport: Sendable {
         return parts.isEmpty ? "HTTP \(r.status)" : parts.joined(separator: ": ")
     }
 
-    private func redact(_ s: String) -> String {
-        guard config.token.count >= 4 else { return s }
-        return s.replacingOccurrences(of: config.token, with: "***")
-    }
+    private func redact(_ s: String) -> String { SecretRedaction.hiding(config.token, in: s) }
 
     /// The URL's path (with its percent-escapes), no scheme, host or query.
     static func pathOnly(_ url: String) -> String {

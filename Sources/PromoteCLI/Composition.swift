@@ -1,3 +1,4 @@
+import DeploymentChecks
 import Forges
 import Foundation
 import GitOpsRepo
@@ -33,6 +34,12 @@ struct Composition {
             throw CLIFailure("the MLflow token is not set: export \(name) (named by service.mlflow.tokenEnv)")
         }
         return MLflowClient(settings: settings, environment: environment, logger: Logger(label: "promote.mlflow"))
+    }
+
+    /// The sources of the environments' `verify` checks (Argo CD, Prometheus), their tokens read from the variables
+    /// the config names.
+    func deploymentChecks() -> any DeploymentChecks {
+        DeploymentChecksClient(config: config, environment: environment, logger: Logger(label: "promote.checks"))
     }
 }
 
