@@ -162,8 +162,11 @@ public struct DeploymentChecksClient: DeploymentChecks {
         let failure = statusFailure(response, shown: shown, token: token, source: "Argo CD")
         switch response.status {
         case 404:
+            // Argo CD's own 404 carries its error body (`runtimeError`: code and message); any other 404 means the URL
+            // is not Argo CD's API.
+            guard let doc = JSONValue.parse(response.body), doc["code"] != nil, let message = doc["message"]?.string else { return failure }
             return CheckUnavailable(
-                kind: .notFound, request: shown, message: "Argo CD has no application '\(name)' (\(failure.message))")
+                kind: .notFound, request: shown, message: redact("Argo CD has no application '\(name)' (HTTP 404: \(Self.clip(message)))", token))
         case 403:
             // Argo CD answers 403 both for a missing right and, to users without it, for an application that does not exist.
             return CheckUnavailable(

@@ -84,6 +84,11 @@ import Testing
         #expect(error.message.contains("Argo CD has no application 'nope'"))
         #expect(error.message.contains(#"applications.argoproj.io "nope" not found"#))
         #expect(error.request == "Argo CD GET /api/v1/applications/nope at https://argocd.example")
+        #expect(!error.message.contains("base URL"))
+        // A 404 without Argo CD's error body: the URL is not Argo CD's API.
+        let elsewhere = try #require(await failure(status: 404, body: "404 page not found"))
+        #expect(elsewhere.kind == .invalid)
+        #expect(elsewhere.message.contains("is the URL Argo CD's base URL?"))
     }
 
     @Test func refusedTokenIsUnauthorizedAndNeverShown() async throws {
@@ -131,5 +136,13 @@ import Testing
         #expect(other.kind == .unexpectedResponse)
         #expect(other.message.contains("'other'"))
         #expect(await failure(status: 302, body: "")?.kind == .unexpectedResponse)
+    }
+
+    @Test func theClientPrintsItsVariablesNotItsTokens() {
+        let client = RecordedSource(status: 200, body: "{}").client()
+        for text in [String(describing: client), String(reflecting: client), { var out = ""; dump(client, to: &out); return out }()] {
+            #expect(!text.contains(RecordedSource.argoToken) && !text.contains(RecordedSource.promToken))
+            #expect(text.contains("ARGOCD_TOKEN"))
+        }
     }
 }

@@ -121,4 +121,14 @@ import Testing
         #expect(found.contains { $0.contains("verify.prometheus.queries: is required: at least one") })
         #expect(!found.joined().contains("pw@"))
     }
+
+    @Test func templatesReplaceOnlyTheirPlaceholders() {
+        let argo = VerifySettings.ArgoCD(url: "https://a", application: "{model}-{env}", tokenEnv: "T")
+        #expect(argo.applicationName(model: "jukebox", environment: "staging") == "jukebox-staging")
+        let query = VerifySettings.PrometheusQuery(
+            name: "e", query: #"sum(x{model="{model}",env="{env}",v="{version}"}) / on() group_left y{model="{model}"}"#,
+            comparison: .less, threshold: 1, expect: "< 1")
+        #expect(query.promQL(model: "jukebox", environment: "staging", version: #"1.0"x\"#)
+            == #"sum(x{model="jukebox",env="staging",v="1.0\"x\\"}) / on() group_left y{model="jukebox"}"#)
+    }
 }
