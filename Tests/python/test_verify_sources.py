@@ -3,16 +3,15 @@ Argo CD (validated against Argo CD's API description) and a real Prometheus serv
 exporter the test controls) through the DeploymentChecks adapter, one environment per case; `promote config validate`
 refuses bad `verify:` sections with file:line. No token is ever printed."""
 import json
-import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import tempfile
 
 import pytest
 
 from argocd_standin import ARGOCD_TOKEN, argocd_standin  # noqa: F401 (a pytest fixture)
+from mlflow_server import free_port  # a loopback port nothing listens on
 from prometheus_server import prometheus_server  # noqa: F401 (a pytest fixture)
 from release_world import binary, git_env
 
@@ -20,13 +19,6 @@ SHA = "3f1e2d4c5b6a79881726354453627180a9b8c7d6"
 WRONG_TOKEN = "wrong-argocd-t0ken-abc"
 PROM_TOKEN = "prom-t0ken-not-needed-xyz"
 SECRETS = (ARGOCD_TOKEN, WRONG_TOKEN, PROM_TOKEN)
-
-
-def closed_port():
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Workspace:
@@ -98,7 +90,7 @@ def test_doctor_asks_argocd_for_each_environment(workspace, argocd_standin):
     argo.set_app("jukebox-canary", sync="OutOfSync", health="Progressing", base="outofsync-progressing",
                  health_message="Waiting for rollout to finish", operation_phase="Running")
     argo.set_app("jukebox-qa", revision=SHA)
-    down = f"http://127.0.0.1:{closed_port()}"
+    down = f"http://127.0.0.1:{free_port()}"
     workspace.write(
         environment("staging", argocd(argo.url)) + environment("canary", argocd(argo.url))
         + environment("production", argocd(argo.url))  # no application jukebox-production: 404
@@ -144,7 +136,7 @@ def test_doctor_runs_every_prometheus_query(workspace, prometheus_server):
     prom = prometheus_server
     prom.exporter.set("model_error_ratio", 0.002, model="jukebox")
     prom.wait_for('model_error_ratio{model="jukebox"}', 0.002)
-    down = f"http://127.0.0.1:{closed_port()}"
+    down = f"http://127.0.0.1:{free_port()}"
     queries = f"""for: 1m
 prometheus:
   url: {prom.url}
@@ -208,3 +200,33 @@ prometheus: {url: "http://prometheus:9090", queries: [{name: error-rate, query: 
     assert r.returncode == 0, r.stdout + r.stderr
     assert ("verify in staging: for 600s every 60s: argocd {model}-{env} at https://argocd.example; "
             "prometheus http://prometheus:9090: error-rate < 0.01") in r.stdout
+
+
+# -- the fixtures themselves ------------------------------------------------------------------------------------------
+
+def test_standin_answers_are_checked_against_argocds_description():
+    """The validation the stand-in runs on its answers rejects what Argo CD would never send, and its own states
+    are Argo CD's."""
+    from argocd_standin import ArgoCDStandIn, example, validate
+    path = "/api/v1/applications/x"
+    for name in ("synced-healthy", "outofsync-progressing", "outofsync-degraded"):
+        assert validate("GET", path, "", {}, 200, example(name)) == [], name
+    bad = json.loads(json.dumps(example("synced-healthy")))
+    bad["metadata"]["generation"] = "263"
+    assert "metadata/generation" in validate("GET", path, "", {}, 200, bad)[0]
+    bad = {"status": {"health": {"status": 3}}}
+    assert "status/health/status" in validate("GET", path, "", {}, 200, bad)[0]
+    assert validate("GET", path, "", {}, 404, {"error": "x", "code": "five"}) != []
+    with pytest.raises(ValueError):
+        ArgoCDStandIn().set_app("x", health="Healthyy")
+
+
+def test_prometheus_fixture_scrapes_what_the_test_sets(prometheus_server):
+    prom = prometheus_server
+    prom.exporter.inc("model_requests_total", 5, model="jukebox", code="200")
+    prom.exporter.set("model_latency_p99_ms", float("nan"), model="jukebox")
+    prom.wait_for('model_requests_total{model="jukebox"}', 5)
+    prom.wait_for('model_latency_p99_ms{model="jukebox"}', float("nan"))
+    up = prom.query('up{job="exporter"}')
+    assert [r["value"][1] for r in up] == ["1"]
+    assert prom.proc.poll() is None
