@@ -4,7 +4,8 @@ import Service
 
 extension DoctorCommand {
     /// The checks of `env`'s `verify` sources, through the same adapter the engine uses: its token variables are set;
-    /// Argo CD answers with that token and knows the application of each declared model (`models:`); Prometheus
+    /// Argo CD answers with that token and knows the application of each declared model (`models:`; with none, a probe
+    /// name's 404 shows that Argo CD answers and takes the token); Prometheus
     /// answers and runs every query (rendered for the first declared model, version `0`), naming a PromQL error.
     /// An empty result is fine here: the doctor asks whether a query runs, not whether it holds.
     static func verifySources(
@@ -20,7 +21,19 @@ extension DoctorCommand {
         if let argo = verify.argoCD {
             let name = "\(env.name): argocd"
             if models.isEmpty {
-                checks.append(.init(name: name, ok: false, detail: "\(argo.url): no model is declared under models:, so there is no application to look up"))
+                // No declared model, so no application to look up: Argo CD's own 404 for a probe name still shows that it
+                // answers and takes the token.
+                let probe = argo.applicationName(model: "promote-doctor-probe", environment: env.name)
+                do {
+                    _ = try await sources.argoCDApplication(argo, name: probe)
+                    checks.append(.init(name: name, ok: true, detail: "\(argo.url) answers (application \(probe) exists)"))
+                } catch let error as CheckUnavailable where error.kind == .notFound {
+                    checks.append(.init(
+                        name: name, ok: true,
+                        detail: "\(argo.url) answers and takes the token; declare models under models: to look their applications up"))
+                } catch {
+                    checks.append(.init(name: name, ok: false, detail: Self.unavailable(error)))
+                }
             }
             for model in models {
                 let application = argo.applicationName(model: model, environment: env.name)

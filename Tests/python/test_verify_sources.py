@@ -130,6 +130,13 @@ def test_doctor_passes_when_argocd_answers_with_the_token(workspace, argocd_stan
     r = workspace.promote("doctor")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"ok    staging: argocd: {argocd_standin.url} application jukebox-staging: Synced at {SHA}, Healthy" in r.stdout
+    # Without a declared model there is no application to look up: Argo CD's 404 for a probe name shows that it
+    # answers and takes the token.
+    workspace.write(environment("staging", argocd(argocd_standin.url)), models="")
+    checks, doc = workspace.doctor()
+    assert doc["ok"], doc
+    assert "answers and takes the token" in checks["staging: argocd"]["detail"]
+    assert argocd_standin.requests[-1]["path"] == "/api/v1/applications/promote-doctor-probe-staging"
 
 
 def test_doctor_runs_every_prometheus_query(workspace, prometheus_server):
