@@ -145,4 +145,12 @@ import Testing
             #expect(text.contains("ARGOCD_TOKEN"))
         }
     }
+
+    @Test func stateDecodesWithoutTheFieldsAddedLater() throws {
+        let old = #"{"syncStatus": "Synced", "revision": "abc", "healthStatus": "Healthy"}"#
+        let state = try JSONDecoder().decode(ArgoCDApplicationState.self, from: Data(old.utf8))
+        #expect(state == ArgoCDApplicationState(syncStatus: "Synced", revision: "abc", healthStatus: "Healthy"))
+        let full = ArgoCDApplicationState(syncStatus: "OutOfSync", revision: nil, healthStatus: "Progressing", message: "m", revisions: ["a", "b"], operationPhase: "Running")
+        #expect(try JSONDecoder().decode(ArgoCDApplicationState.self, from: JSONEncoder().encode(full)) == full)
+    }
 }

@@ -41,6 +41,18 @@ public struct ArgoCDApplicationState: Sendable, Hashable, Codable {
     }
 }
 
+extension ArgoCDApplicationState {
+    /// Decodes what an earlier Promote encoded too: `revisions` may be absent (then empty).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            syncStatus: try c.decode(String.self, forKey: .syncStatus), revision: try c.decodeIfPresent(String.self, forKey: .revision),
+            healthStatus: try c.decode(String.self, forKey: .healthStatus), message: try c.decodeIfPresent(String.self, forKey: .message),
+            revisions: try c.decodeIfPresent([String].self, forKey: .revisions) ?? [],
+            operationPhase: try c.decodeIfPresent(String.self, forKey: .operationPhase))
+    }
+}
+
 /// One series of an instant query's result: its labels and value (NaN and ±Inf as Prometheus sends them).
 public struct PrometheusSample: Sendable, Hashable, Codable {
     public var labels: [String: String]
