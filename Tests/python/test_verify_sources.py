@@ -40,7 +40,8 @@ class Workspace:
         subprocess.run(["git", "push", "-q", str(self.bare), "main"], cwd=work, check=True, env=env)
         self.config = self.dir / "promote.yaml"
         self.env = {**env, "XDG_CACHE_HOME": str(self.dir / "cache"), "ARGOCD_TOKEN": ARGOCD_TOKEN,
-                    "ARGOCD_WRONG": WRONG_TOKEN, "PROMOTE_LOG_LEVEL": "info"}
+                    "ARGOCD_WRONG": WRONG_TOKEN,
+                    "PROMOTE_LOG_LEVEL": "debug"}  # the adapter logs each check at debug: no token there either
 
     def write(self, environments, models="models: {jukebox: {}}\n"):
         self.config.write_text(f"""repository: {{url: "file://{self.bare}", branch: main}}
