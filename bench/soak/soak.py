@@ -45,6 +45,13 @@ def rss_mib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
 
 
+def rss_parts_mib(pid):
+    """Anonymous (heap, stacks) and file-backed (code, mapped files) resident memory."""
+    with open(f"/proc/{pid}/status") as f:
+        text = f.read()
+    return tuple(int(re.search(rf"{key}:\s+(\d+)", text).group(1)) / 1024 for key in ("RssAnon", "RssFile"))
+
+
 def sim(origin, method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(origin + path, data=data, method=method, headers={"content-type": "application/json"})
@@ -111,7 +118,7 @@ service:
 
         def sample():
             while not stop.is_set():
-                samples.append((time.monotonic(), rss_mib(serve.pid)))
+                samples.append((time.monotonic(), rss_mib(serve.pid), *rss_parts_mib(serve.pid)))
                 stop.wait(2)
 
         writes = collections.Counter()
@@ -185,7 +192,7 @@ service:
             environment = re.search(r"^Promote-Environment: (\S+)", message, re.M)
             if model and version and environment and environment.group(1) == "staging":
                 committed[(model.group(1), version.group(1))] += 1
-        values = [v for _, v in samples]
+        values = [v for _, v, _, _ in samples]
         quarter = max(1, len(values) // 4)
         first, last = statistics.median(values[:quarter]), statistics.median(values[-quarter:])
         result = {
@@ -195,7 +202,10 @@ service:
             "duplicates": sum(1 for c in committed.values() if c > 1),
             "faults_armed": dict(faults), "racing_writer": dict(writes),
             "rss_mib": {"first_quarter_median": round(first, 1), "last_quarter_median": round(last, 1),
-                        "peak": round(max(values), 1), "samples": len(values)},
+                        "peak": round(max(values), 1), "samples": len(values),
+                        # the median of each tenth of the run: total, anonymous and file-backed (the curve's shape)
+                        "tenths": [[round(statistics.median(column), 1) for column in zip(*[s[1:] for s in samples[i * len(samples) // 10:(i + 1) * len(samples) // 10] or samples[-1:]])]
+                                   for i in range(10)]},
             "memory_flat": last <= first * 1.2 + 16,
         }
         print(json.dumps(result, indent=2))
