@@ -436,6 +436,28 @@ final class SimForge: @unchecked Sendable {
         return pr
     }
 
+    /// Sets another CI's status or check run on `ref` (a SHA or a branch); `state` in the flavour's own words.
+    func setOtherStatus(project path: String, ref: String, context: String, state: String, conclusion: String?, description: String,
+                        targetURL: String?, checkRun: Bool) async throws -> SimCommitStatus {
+        try await runThrowing { () throws -> SimCommitStatus in
+            var p = try self.project(path)
+            let sha = try self.commit(p, ref)
+            let s = self.recordStatus(&p, sha: sha, context: context, state: state, conclusion: conclusion, description: description,
+                                      targetURL: targetURL, checkRun: checkRun, creator: "other-ci")
+            self.save(p)
+            return s
+        }
+    }
+
+    /// Every status and check run on `ref` (a SHA or a branch), oldest first.
+    func statuses(project path: String, ref: String) async throws -> [SimCommitStatus] {
+        try await runThrowing { () throws -> [SimCommitStatus] in
+            let p = try self.project(path)
+            let sha = try self.commit(p, ref)
+            return p.statuses.filter { $0.sha == sha }
+        }
+    }
+
     func addComment(in p: inout SimProject, _ number: Int, body: String) throws(SimHTTPError) -> ForgeSimComment {
         var pr = try pull(p, number)
         p.nextCommentID += 1
@@ -466,6 +488,9 @@ struct SimProject: Sendable {
     var pulls: [Int: ForgeSimPullRequest] = [:]
     var nextNumber = 0
     var nextCommentID = 0
+    /// Commit statuses and check runs, oldest first.
+    var statuses: [SimCommitStatus] = []
+    var nextStatusID = 0
     var labels: [SimLabel] = [SimLabel(id: 1, name: "promotion"), SimLabel(id: 2, name: "bug"), SimLabel(id: 3, name: "enhancement")]
 
     var owner: String { path.split(separator: "/").dropLast().joined(separator: "/") }

@@ -12,6 +12,7 @@ extension SimForge {
         var p = try project("\(s[1])/\(s[2])")
         let rest = Array(s.dropFirst(3))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
             var repo = githubText(SimTemplates.githubRepository, p, r)

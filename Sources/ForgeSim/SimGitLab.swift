@@ -16,6 +16,7 @@ extension SimForge {
         var p = try project(key)
         let rest = Array(s.dropFirst(2))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         if m == "GET" && rest.isEmpty { return .json(200, gitlabProject(p, r)) }
         if m == "DELETE", rest.count >= 3, rest[0] == "repository", rest[1] == "branches" {
             let branch = rest.dropFirst(2).joined(separator: "/")

@@ -101,6 +101,26 @@ public struct GitHubClient: ForgeAdapter {
         return try await pullRequest(number: number)
     }
 
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        var body: [String: JSONValue] = [
+            "state": .string(CommitStatusWire.wireState(status.state, for: kind)), "context": .string(status.context),
+            "description": .string(CommitStatusWire.cut(status.description, to: CommitStatusWire.descriptionLimit(kind)))]
+        if let url = status.targetURL { body["target_url"] = .string(url) }
+        _ = try await transport.send("POST", "\(repoPath)/statuses/\(ForgeTransport.escapeSegment(sha))", json: .object(body))
+    }
+
+    /// The combined status (the latest status per context) and the check runs (latest per name), all pages of each.
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        let ref = ForgeTransport.escapeSegment(sha)
+        let query = [("per_page", "\(pageSize)")]
+        let statuses = try await transport.paginate("\(repoPath)/commits/\(ref)/status", query: query, items: { $0["statuses"]?.array })
+        let runs = try await transport.paginate("\(repoPath)/commits/\(ref)/check-runs", query: query, items: { $0["check_runs"]?.array })
+        let s = try CommitStatusWire.decode(statuses, as: CommitStatusWire.Status.self, what: "a GitHub commit status")
+        let r = try CommitStatusWire.decode(runs, as: CommitStatusWire.CheckRun.self, what: "a GitHub check run")
+        return CommitStatusWire.latestPerContext(s.map { ($0.id, $0.commitStatus) })
+            + CommitStatusWire.latestPerContext(r.map { ($0.id, $0.commitStatus) })
+    }
+
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
 
     static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {

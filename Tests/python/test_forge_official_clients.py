@@ -96,3 +96,40 @@ def test_python_gitlab_drives_the_gitlab_stand_in(standin):
     bad = gitlab.Gitlab(url=standin.origin, private_token="wrong", retry_transient_errors=False)
     with pytest.raises(gitlab.exceptions.GitlabAuthenticationError):
         bad.projects.get(PROJECT)
+
+
+@pytest.mark.parametrize("standin", ["github"], indirect=True)
+def test_pygithub_sets_and_reads_commit_statuses_and_check_runs(standin):
+    g = github.Github(base_url=standin.api, auth=github.Auth.Token(TOKEN), retry=None, lazy=True)
+    sha = standin.git("rev-parse", BOT_BRANCH)
+    commit = g.get_repo(PROJECT).get_commit(sha)  # lazy: the stand-in serves the commit's statuses, not the commit
+    created = commit.create_status(state="pending", target_url="http://promote.example/s", description="verifying",
+                                   context="promote")
+    assert (created.state, created.context, created.creator.login) == ("pending", "promote", "promote-bot")
+    standin.control("POST", "/_sim/statuses", {"project": PROJECT, "ref": sha, "context": "ci/build", "state": "failure"})
+    standin.control("POST", "/_sim/statuses", {"project": PROJECT, "ref": sha, "context": "lint", "state": "in_progress",
+                                                "checkRun": True})
+    commit.create_status(state="success", description="verified", context="promote")
+    combined = commit.get_combined_status()
+    assert combined.state == "failure" and combined.sha == sha and combined.total_count == 2
+    assert sorted((s.context, s.state) for s in combined.statuses) == [("ci/build", "failure"), ("promote", "success")]
+    runs = list(commit.get_check_runs())
+    assert [(r.name, r.status, r.conclusion) for r in runs] == [("lint", "in_progress", None)]
+
+
+@pytest.mark.parametrize("standin", ["gitlab"], indirect=True)
+def test_python_gitlab_sets_and_reads_commit_statuses(standin):
+    gl = gitlab.Gitlab(url=standin.origin, private_token=TOKEN, retry_transient_errors=False)
+    commit = gl.projects.get(PROJECT).commits.get(standin.git("rev-parse", BOT_BRANCH), lazy=True)
+    created = commit.statuses.create({"state": "running", "name": "promote", "description": "verifying",
+                                      "target_url": "http://promote.example/s"})
+    assert (created.status, created.name) == ("running", "promote")
+    with pytest.raises(gitlab.exceptions.GitlabCreateError) as again:  # GitLab's state machine refuses running -> running
+        commit.statuses.create({"state": "running", "name": "promote"})
+    assert again.value.response_code == 400 and "Cannot transition status" in str(again.value)
+    standin.control("POST", "/_sim/statuses", {"project": PROJECT, "ref": BOT_BRANCH, "context": "ci/build", "state": "pending"})
+    commit.statuses.create({"state": "success", "name": "promote", "description": "verified"})
+    statuses = commit.statuses.list(get_all=True)
+    assert sorted((s.name, s.status) for s in statuses) == [("ci/build", "pending"), ("promote", "success")]
+    assert len(standin.control("GET", f"/_sim/statuses?project={PROJECT}&ref={BOT_BRANCH}")) == 3  # every one kept
+
