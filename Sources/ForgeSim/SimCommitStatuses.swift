@@ -123,9 +123,7 @@ extension SimForge {
         let (slice, headers) = page(all, r, perPageKey: perPageKey, defaultSize: 30, maxSize: flavour == .github ? 100 : 50)
         let repository: SimJSON
         if flavour == .github {
-            var repo = githubText(SimTemplates.githubRepository, p, r)
-            repo["template_repository"] = nil
-            repository = repo
+            repository = githubRepository(p, r)
         } else {
             var repo = giteaText(SimTemplates.giteaRepository, p, r)
             repo["name"] = .string(p.name)

@@ -15,10 +15,7 @@ extension SimForge {
         if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
-            var repo = githubText(SimTemplates.githubRepository, p, r)
-            repo["template_repository"] = nil  // GitHub's own example has null here, which its 2020 schema does not allow
-            repo["default_branch"] = "main"
-            return .json(200, repo)
+            return .json(200, githubRepository(p, r))
         case ("GET", 1, "pulls"):
             let state = r.query["state"] ?? "open"
             var prs = p.pulls.values.sorted { $0.number > $1.number }
@@ -133,6 +130,15 @@ extension SimForge {
         return .template(t)
     }
 
+    /// The repository: GitHub's example, with the fields API version 2022-11-28 requires that the 2020 example lacks.
+    func githubRepository(_ p: SimProject, _ r: SimRequest) -> SimJSON {
+        var repo = githubText(SimTemplates.githubRepository, p, r)
+        repo["template_repository"] = nil  // GitHub's own example has null here, which its 2020 schema does not allow
+        repo["default_branch"] = "main"
+        repo["has_discussions"] = false
+        return repo
+    }
+
     func githubUser(_ r: SimRequest, login: String = "promote-bot") -> SimJSON {
         var u = SimJSON.template(SimTemplates.githubUser.replacingOccurrences(of: "https://api.github.com", with: r.origin)
             .replacingOccurrences(of: "https://github.com", with: r.origin).replacingOccurrences(of: "octocat", with: login))
@@ -145,6 +151,8 @@ extension SimForge {
         j["id"] = .int(l.id)
         j["name"] = .string(l.name)
         j["url"] = .string("\(r.origin)/repos/\(p.path)/labels/\(l.name)")
+        j["archived_at"] = .null  // API version 2022-11-28 requires these (null for a label in use); the 2020 example lacks them
+        j["archived_by"] = .null
         return j
     }
 
@@ -157,6 +165,7 @@ extension SimForge {
         j["url"] = .string("\(r.origin)/repos/\(p.path)/issues/comments/\(c.id)")
         j["html_url"] = .string("\(r.origin)/\(p.path)/pull/\(number)#issuecomment-\(c.id)")
         j["user"] = githubUser(r)
+        j["author_association"] = "COLLABORATOR"  // GitHub's example says "collaborator"; the API sends the upper-case enum
         return j
     }
 
@@ -183,6 +192,8 @@ extension SimForge {
                 var t = team
                 t["slug"] = .string(slug)
                 t["name"] = .string(slug)
+                t["type"] = "organization"  // required by API version 2022-11-28, absent from the 2020 example
+                t["parent"] = .null
                 return t
             }
             j["requested_teams"] = .array(teams)
