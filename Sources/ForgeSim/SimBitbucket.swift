@@ -142,7 +142,8 @@ extension SimForge {
             ["type": "user", "account_id": .string(id), "display_name": .string(id), "nickname": .string(id)]
         })
         if let sha = pr.mergeCommitSHA { j["merge_commit"] = ["hash": .string(sha)] } else { j["merge_commit"] = nil }
-        if pr.state == .closed { j["closed_by"] = bitbucketAccount("promote-bot", r) } else { j["closed_by"] = nil }
+        // Bitbucket names whoever merged or declined the pull request in `closed_by`.
+        if let by = pr.state == .open ? nil : (pr.closedBy ?? pr.mergedBy) { j["closed_by"] = bitbucketAccount(by, r) } else { j["closed_by"] = nil }
         for (side, ref, sha) in [("source", pr.head, pr.headSHA), ("destination", pr.base, pr.baseSHA)] {
             if var e = j[side] {
                 e["branch"] = ["name": .string(ref)]

@@ -5,7 +5,7 @@ internal import Foundation
 /// - `POST /_sim/faults` with a ``ForgeSimFault`` as JSON; `DELETE /_sim/faults`
 /// - `POST /_sim/seed` `{"project": "acme/gitops", "count": 150, "base": "main", "prefix": "other/"}`
 /// - `GET /_sim/pulls?project=acme/gitops`
-/// - `POST /_sim/pulls/N/merge?project=...` and `/_sim/pulls/N/close?project=...`, as a person would
+/// - `POST /_sim/pulls/N/merge?project=...` and `/_sim/pulls/N/close?project=...`, as a person would (`&by=LOGIN`)
 /// - `POST /_sim/labels` `{"project": "...", "names": ["promotion"]}`
 /// - `POST /_sim/statuses` `{"project": "...", "ref": "SHA or branch", "context": "ci/build", "state": "pending"}` sets
 ///   another CI's status (`"checkRun": true` and `"conclusion"` for a GitHub check run); `GET /_sim/statuses?project=&ref=`
@@ -35,9 +35,10 @@ struct SimControl: Sendable {
                 return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: data)
             case ("POST", let s) where s.count == 3 && s[0] == "pulls" && (s[2] == "merge" || s[2] == "close"):
                 guard let n = Int(s[1]) else { return .json(400, ["message": "bad number"]) }
+                let by = query["by"] ?? "promote-bot"
                 let pr = s[2] == "merge"
-                    ? try await forge.humanMerge(project: query["project"] ?? "", number: n, squash: query["squash"] == "true")
-                    : try await forge.humanClose(project: query["project"] ?? "", number: n)
+                    ? try await forge.humanMerge(project: query["project"] ?? "", number: n, squash: query["squash"] == "true", by: by)
+                    : try await forge.humanClose(project: query["project"] ?? "", number: n, by: by)
                 return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: try JSONEncoder().encode(pr))
             case ("POST", ["labels"]):
                 try await forge.defineLabels(project: json["project"]?.string ?? "", names: (json["names"]?.array ?? []).compactMap(\.string))

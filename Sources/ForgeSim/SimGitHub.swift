@@ -213,7 +213,7 @@ extension SimForge {
             j["merged"] = .bool(pr.state == .merged)
             j["mergeable"] = .null
             j["mergeable_state"] = .string(pr.state == .open ? "clean" : "unknown")
-            j["merged_by"] = pr.state == .merged ? githubUser(r) : .null
+            j["merged_by"] = pr.state == .merged ? githubUser(r, login: pr.mergedBy ?? "promote-bot") : .null
             j["comments"] = .int(pr.comments.count)
             j["review_comments"] = 0
             j["commits"] = 1
