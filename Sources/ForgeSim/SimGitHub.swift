@@ -103,6 +103,8 @@ extension SimForge {
             }
             let c = try addComment(in: &p, number, body: body)
             return .json(201, githubComment(c, number, p, r))
+        case ("GET", "issues", []):
+            return .json(200, githubIssue(refreshed([try pull(p, number)], p)[0], p, r))
         case ("GET", "issues", ["comments"]):
             let pr = try pull(p, number)
             let (slice, headers) = page(pr.comments, r, perPageKey: "per_page", defaultSize: 30, maxSize: 100)
@@ -167,6 +169,29 @@ extension SimForge {
         j["user"] = githubUser(r)
         j["author_association"] = "COLLABORATOR"  // GitHub's example says "collaborator"; the API sends the upper-case enum
         return j
+    }
+
+    /// The issue side of a pull request (`GET /issues/N`): where GitHub says who closed it (`closed_by`). Not in the
+    /// 2020 description's kept operations; shaped on API version 2022-11-28's `issue` (githubkit's model parses it).
+    func githubIssue(_ pr: ForgeSimPullRequest, _ p: SimProject, _ r: SimRequest) -> SimJSON {
+        let api = "\(r.origin)/repos/\(p.path)/issues/\(pr.number)"
+        let closer = pr.state == .merged ? pr.mergedBy : pr.closedBy
+        return [
+            "id": .int(pr.id), "node_id": .string("I_sim\(pr.id)"), "url": .string(api), "repository_url": .string("\(r.origin)/repos/\(p.path)"),
+            "labels_url": .string(api + "/labels{/name}"), "comments_url": .string(api + "/comments"), "events_url": .string(api + "/events"),
+            "html_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number)"), "number": .int(pr.number),
+            "state": .string(pr.state == .open ? "open" : "closed"),
+            "state_reason": pr.state == .open ? .null : .string(pr.state == .merged ? "completed" : "not_planned"),
+            "title": .string(pr.title), "body": .string(pr.body), "user": githubUser(r),
+            "labels": .array(pr.labels.compactMap { p.label($0) }.map { githubLabel($0, p, r) }),
+            "assignee": .null, "assignees": [], "milestone": .null, "locked": false, "comments": .int(pr.comments.count),
+            "pull_request": ["url": .string("\(r.origin)/repos/\(p.path)/pulls/\(pr.number)"), "html_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number)"),
+                             "diff_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number).diff"), "patch_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number).patch"),
+                             "merged_at": SimJSON.str(pr.mergedAt)],
+            "closed_at": SimJSON.str(pr.closedAt), "created_at": .string(pr.createdAt), "updated_at": .string(pr.updatedAt),
+            "closed_by": pr.state == .open ? .null : githubUser(r, login: closer ?? "promote-bot"),
+            "author_association": "COLLABORATOR",
+        ]
     }
 
     func githubPull(_ pr: ForgeSimPullRequest, _ p: SimProject, _ r: SimRequest, simple: Bool) -> SimJSON {

@@ -54,8 +54,13 @@ public struct GitHubClient: ForgeAdapter {
         return try Self.pullRequest(r.json())
     }
 
+    /// A pull request closed without merge is read once more as an issue: only the issue says who closed it (`closed_by`).
     public func pullRequest(number: Int) async throws -> PullRequest {
-        try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        var pr = try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        if pr.state == .closed, pr.closedBy == nil {
+            pr.closedBy = try await transport.send("GET", "\(repoPath)/issues/\(number)").json()["closed_by"]?["login"]?.string
+        }
+        return pr
     }
 
     public func addLabels(_ labels: [String], to number: Int) async throws {

@@ -148,6 +148,7 @@ UNDESCRIBED_ERRORS = {("github", "POST", re.compile(r"^/repos/[^/]+/[^/]+/status
 UNDESCRIBED_READS = {
     ("github", re.compile(r"^/repos/[^/]+/[^/]+/commits/[^/]+/status$")): ("state", "statuses"),
     ("github", re.compile(r"^/repos/[^/]+/[^/]+/commits/[^/]+/check-runs$")): ("total_count", "check_runs"),
+    ("github", re.compile(r"^/repos/[^/]+/[^/]+/issues/\d+$")): ("number", "state", "closed_by"),
     ("gitea", re.compile(r"^/api/v1/repos/[^/]+/[^/]+/commits/[^/]+/status$")): ("state", "statuses"),
     ("gitlab", re.compile(r"^/api/v4/projects/[^/]+/repository/commits/[^/]+/statuses$")): None,
     ("bitbucket", re.compile(r"^/2\.0/repositories/[^/]+/[^/]+/commit/[^/]+/statuses$")): ("values",),

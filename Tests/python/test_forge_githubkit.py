@@ -54,3 +54,5 @@ def test_githubkit_models_parse_every_github_answer(standin):
         assert rest.pulls.merge(owner, name, 1, merge_method="merge").parsed_data.merged
         merged = rest.pulls.get(owner, name, 1).parsed_data
         assert merged.merged and merged.merged_by.login == "promote-bot"
+        issue = rest.issues.get(owner, name, 1).parsed_data  # where GitHub says who closed a pull request
+        assert issue.state == "closed" and issue.closed_by.login == "promote-bot" and issue.pull_request.merged_at

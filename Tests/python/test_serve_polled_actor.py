@@ -23,8 +23,8 @@ def wait_audit(world, action, timeout=30):
     raise AssertionError(f"no '{action}' audit entry\n{world.log()[-3000:]}")
 
 
-@pytest.mark.parametrize("flavour,verb,person", [("github", "merge", "alice"), ("gitlab", "close", "bob"),
-                                                 ("bitbucket", "merge", "carol")])
+@pytest.mark.parametrize("flavour,verb,person", [("github", "merge", "alice"), ("github", "close", "dave"),
+                                                 ("gitlab", "close", "bob"), ("bitbucket", "merge", "carol")])
 def test_a_polled_merge_or_close_names_the_person_in_the_audit_log(flavour, verb, person):
     w = ServeWorld(FILES, service_extra="  poll: {every: 1s}\n", forge_webhook=False, flavour=flavour)
     try:
