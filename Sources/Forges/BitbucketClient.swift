@@ -118,12 +118,9 @@ public struct BitbucketClient: ForgeAdapter {
     /// Sets the build status keyed `status.context` (Bitbucket replaces a status with the same key). Bitbucket wants
     /// a `url`; without a target URL the commit's API address is sent.
     public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
-        let body: JSONValue = [
-            "type": "build", "key": .string(status.context), "name": .string(status.context),
-            "state": .string(CommitStatusWire.wireState(status.state, for: kind)),
-            "description": .string(CommitStatusWire.cut(status.description, to: CommitStatusWire.descriptionLimit(kind))),
-            "url": .string(status.targetURL ?? transport.url("\(repoPath)/commit/\(ForgeTransport.escapeSegment(sha))"))]
-        _ = try await transport.send("POST", "\(repoPath)/commit/\(ForgeTransport.escapeSegment(sha))/statuses/build", json: body)
+        let commit = "\(repoPath)/commit/\(ForgeTransport.escapeSegment(sha))"
+        _ = try await transport.send("POST", "\(commit)/statuses/build",
+                                     json: CommitStatusWire.body(status, for: kind, fallbackURL: transport.url(commit)))
     }
 
     /// Every build status on `sha` (one per key), all pages.

@@ -34,6 +34,30 @@ enum CommitStatusWire {
         }
     }
 
+    /// The body that sets `status` on `kind`: its state in the forge's words, the context under the forge's name for it
+    /// (`context`, GitLab `name`, Bitbucket `key`), the description cut to the forge's limit, the target URL
+    /// (Bitbucket requires one: `fallbackURL` when the status has none).
+    static func body(_ status: CommitStatus, for kind: ForgeKind, fallbackURL: String? = nil) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "state": .string(wireState(status.state, for: kind)),
+            "description": .string(cut(status.description, to: descriptionLimit(kind)))]
+        let url = status.targetURL ?? fallbackURL
+        switch kind {
+        case .github, .gitea, .forgejo:
+            body["context"] = .string(status.context)
+            if let url { body["target_url"] = .string(url) }
+        case .gitlab:
+            body["name"] = .string(status.context)
+            if let url { body["target_url"] = .string(url) }
+        case .bitbucket:
+            body["type"] = "build"
+            body["key"] = .string(status.context)
+            body["name"] = .string(status.context)
+            if let url { body["url"] = .string(url) }
+        }
+        return .object(body)
+    }
+
     /// A forge's status state read back. Anything still to run is pending; skipped and neutral count as success (as the
     /// forges' own merge rules count them); an unknown state is an error, never a pass.
     static func state(fromWire wire: String) -> CommitStatus.State {

@@ -107,11 +107,8 @@ public struct GitHubClient: ForgeAdapter {
     }
 
     public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
-        var body: [String: JSONValue] = [
-            "state": .string(CommitStatusWire.wireState(status.state, for: kind)), "context": .string(status.context),
-            "description": .string(CommitStatusWire.cut(status.description, to: CommitStatusWire.descriptionLimit(kind)))]
-        if let url = status.targetURL { body["target_url"] = .string(url) }
-        _ = try await transport.send("POST", "\(repoPath)/statuses/\(ForgeTransport.escapeSegment(sha))", json: .object(body))
+        _ = try await transport.send("POST", "\(repoPath)/statuses/\(ForgeTransport.escapeSegment(sha))",
+                                     json: CommitStatusWire.body(status, for: kind))
     }
 
     /// The combined status (the latest status per context) and the check runs (latest per name), all pages of each.

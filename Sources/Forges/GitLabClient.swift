@@ -108,12 +108,9 @@ public struct GitLabClient: ForgeAdapter {
     /// Sets an external commit status named `status.context`. GitLab refuses a transition to the state the status
     /// is already in ("Cannot transition status"): that is the state asked for, so it is not an error.
     public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
-        var body: [String: JSONValue] = [
-            "state": .string(CommitStatusWire.wireState(status.state, for: kind)), "name": .string(status.context),
-            "description": .string(CommitStatusWire.cut(status.description, to: CommitStatusWire.descriptionLimit(kind)))]
-        if let url = status.targetURL { body["target_url"] = .string(url) }
         do {
-            _ = try await transport.send("POST", "\(projectPath)/statuses/\(ForgeTransport.escapeSegment(sha))", json: .object(body))
+            _ = try await transport.send("POST", "\(projectPath)/statuses/\(ForgeTransport.escapeSegment(sha))",
+                                         json: CommitStatusWire.body(status, for: kind))
         } catch {
             let failure = error
             guard failure.status == 400, failure.message.contains("Cannot transition status") else { throw failure }
