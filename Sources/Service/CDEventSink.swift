@@ -143,14 +143,16 @@ public final class CDEventSink: Service, Sendable {
     }
 
     /// Delivers every delivery due now (each sink on its own, in order per subject); returns when the next pending
-    /// one is due (nil: nothing pending). Store failures are logged and retried on the next pass.
+    /// one is due (nil: nothing pending). Store failures are logged and retried on the next pass; a delivery is tried
+    /// at most once a pass, so one whose failure could not be recorded does not spin.
     @discardableResult
     func deliverDue() async -> Date? {
         guard let outbox else { return nil }
+        var tried = Set<Int64>()
         do {
             while true {
                 let due = try await outbox.dueDeliveries(now: now(), limit: 200).filter { d in
-                    inFlight.withLock { $0.insert(d.id).inserted }
+                    tried.insert(d.id).inserted && inFlight.withLock { $0.insert(d.id).inserted }
                 }
                 if due.isEmpty { break }
                 let bySink = Dictionary(grouping: due, by: \.sink)
