@@ -150,6 +150,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
         migrator.registerMigration("audit-by-time") { db in
             try db.execute(sql: "CREATE INDEX audit_by_time ON audit(at, id)")
         }
+        registerOutboxMigration(&migrator)
         return migrator
     }
 
@@ -555,13 +556,13 @@ public final class SQLiteStore: PromotionStore, Sendable {
         return "p-" + String(millis, radix: 36) + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
     }
 
-    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await writer.read(body) } catch let error as StoreError { throw error } catch {
             throw StoreError(operation: operation, underlying: error)
         }
     }
 
-    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await writer.write(body) } catch let error as StoreError { throw error } catch let error as AdmissionConflict {
             throw error
         } catch {
