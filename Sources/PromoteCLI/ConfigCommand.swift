@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Promotion
 import Service
+import Store
 
 /// `promote config validate [FILE]`: checks a configuration without touching anything.
 struct ConfigCommand: AsyncParsableCommand {
@@ -18,12 +20,20 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIFailure.reporting(json: json) {
                 let config = try ConfigLoader.load(file ?? global.config)
+                let state: String
+                do {
+                    state = try await StoreLocation.check(
+                        state: config.service.state, passwordEnv: config.service.statePasswordEnv, environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    throw CLIFailure("\(config.file): service.state cannot be opened: \(error)")
+                }
                 if json {
                     print(DocumentEncoder.line(ConfigSummaryDocument(config)))
                     return
                 }
                 let envs = config.environments.map { "\($0.name) (\($0.mode.rawValue))" }.joined(separator: ", ")
                 print("\(config.file): OK: \(config.environments.count) environment(s): \(envs); \(config.models.count) declared model(s); forge: \(config.forge.kind.rawValue)")
+                print("state: \(state)")
                 // What the gates are, per environment, and for each model that overrides them.
                 for env in config.environments {
                     print("gates in \(env.name): " + Self.describe(env.gates))
