@@ -51,7 +51,7 @@ public final class PromotionWorkers: Service, Sendable {
 
     public func run() async throws {
         // Under leases, orphans are found lane by lane by the replica that takes the lane's leases (``drain(_:)``).
-        if leases == nil { try await resumeInterrupted() }
+        if let leases { try await leases.startUp() } else { try await resumeInterrupted() }
         let ticker = Task { [wakeupSink, idlePoll] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: idlePoll)

@@ -58,6 +58,11 @@ public struct ReplicaLeases: Sendable {
         return true
     }
 
+    /// At start: ends the leases a previous run of this replica (or, on SQLite, any previous process) left.
+    func startUp() async throws {
+        try await store.endLeasesOfGoneReplicas(restarting: holder)
+    }
+
     /// Renews `leases` every third of their duration until cancelled; returns false as soon as one is lost.
     private func keepRenewing(_ leases: [Lease]) async -> Bool {
         var current = leases

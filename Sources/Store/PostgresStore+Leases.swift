@@ -44,6 +44,12 @@ extension PostgresStore: LeaseStore, WriteProbing {
         }
     }
 
+    public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
+        try await transaction("end the leases of \(holder)'s previous run") { c in
+            _ = try await c.query("UPDATE lease SET expires_at = 0 WHERE holder = \(holder)", logger: logger)
+        }
+    }
+
     /// Proves a write can be committed now (a one-row upsert), within two seconds: a database that is down or
     /// refuses writes makes `/readyz` answer 503.
     public func probeWrite() async throws {

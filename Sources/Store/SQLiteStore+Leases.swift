@@ -44,6 +44,10 @@ extension SQLiteStore: LeaseStore {
         }
     }
 
+    public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
+        try await write("end the leases of a previous process") { db in try db.execute(sql: "UPDATE lease SET expires_at = 0") }
+    }
+
     /// Throws ``LeaseLost`` unless `lease` is still held (inside the caller's transaction).
     static func check(_ lease: Lease, _ db: Database) throws {
         let held = try Bool.fetchOne(

@@ -29,6 +29,10 @@ public protocol LeaseStore: Sendable {
     func renew(_ lease: Lease, duration: Double) async throws -> Lease?
     /// Gives a lease up (it expires now), if still held.
     func release(_ lease: Lease) async throws
+    /// At a replica's start: ends the leases no running replica can hold any more, so that work left by a
+    /// previous process is taken over at once instead of after its leases expire. SQLite (one `promote serve` per
+    /// file) ends every lease; PostgreSQL ends those of `holder` (a replica restarted under the same `--replica`).
+    func endLeasesOfGoneReplicas(restarting holder: String) async throws
 }
 
 /// A write refused because a lease it was made under is no longer held: the writer must stop at once.
