@@ -77,7 +77,7 @@ public struct ReplicaLeases: Sendable {
                     return false
                 }
                 guard let renewed else {
-                    logger.error("lease lost to another replica: stopping the work under it", metadata: ["lease": "\(lease.name)"])
+                    logger.error("lease lost (it expired, or another replica took it over): stopping the work under it", metadata: ["lease": "\(lease.name)"])
                     return false
                 }
                 current[i] = renewed

@@ -13,7 +13,7 @@ extension PostgresStore: LeaseStore, WriteProbing {
                 ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, fencing = lease.fencing + 1, expires_at = EXCLUDED.expires_at
                 WHERE lease.expires_at <= EXTRACT(EPOCH FROM clock_timestamp())
                 RETURNING fencing, expires_at::double precision AS expires_at
-                """, logger: logger)) { row in
+                """, logger: self.logger)) { row in
                 Lease(name: name, holder: holder, fencing: Int(try row.get("fencing", as: Int64.self)),
                       expiresAt: Date(timeIntervalSince1970: try row.get("expires_at")))
             }
@@ -28,7 +28,7 @@ extension PostgresStore: LeaseStore, WriteProbing {
                 WHERE name = \(lease.name) AND holder = \(lease.holder) AND fencing = \(lease.fencing)
                     AND expires_at > EXTRACT(EPOCH FROM clock_timestamp())
                 RETURNING expires_at::double precision AS expires_at
-                """, logger: logger)) { row in
+                """, logger: self.logger)) { row in
                 var renewed = lease
                 renewed.expiresAt = Date(timeIntervalSince1970: try row.get("expires_at"))
                 return renewed
@@ -40,13 +40,13 @@ extension PostgresStore: LeaseStore, WriteProbing {
         try await transaction("give up the lease on \(lease.name)") { c in
             _ = try await c.query(
                 "UPDATE lease SET expires_at = 0 WHERE name = \(lease.name) AND holder = \(lease.holder) AND fencing = \(lease.fencing)",
-                logger: logger)
+                logger: self.logger)
         }
     }
 
     public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
         try await transaction("end the leases of \(holder)'s previous run") { c in
-            _ = try await c.query("UPDATE lease SET expires_at = 0 WHERE holder = \(holder)", logger: logger)
+            _ = try await c.query("UPDATE lease SET expires_at = 0 WHERE holder = \(holder)", logger: self.logger)
         }
     }
 

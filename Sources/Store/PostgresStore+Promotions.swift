@@ -15,7 +15,7 @@ extension PostgresStore {
         let json = try StoreCoding.encode(request)
         return try await transaction("admit \(request.model)@\(request.version)") { c in
             if let delivery, let promotionID = try await Self.first(
-                try await c.query("SELECT promotion_id FROM delivery WHERE id = \(delivery.id)", logger: logger), { try $0.get("promotion_id", as: String.self) })
+                try await c.query("SELECT promotion_id FROM delivery WHERE id = \(delivery.id)", logger: self.logger), { try $0.get("promotion_id", as: String.self) })
             {
                 guard let found = try await self.promotion(promotionID, c) else {
                     throw StoreError(operation: "admit", message: "delivery \(delivery.id) names a missing promotion")
@@ -23,7 +23,7 @@ extension PostgresStore {
                 return (found, false)
             }
             let outcome: (record: PromotionRecord, created: Bool)
-            if let found = try await existing(request, c, now: now) {
+            if let found = try await self.existing(request, c, now: now) {
                 outcome = (found, false)
             } else {
                 let id = StoreCoding.newID(now: now)
@@ -33,7 +33,7 @@ extension PostgresStore {
                     INSERT INTO promotion (id, idempotency_key, model, version, request, origin, state, created_at, updated_at)
                     VALUES (\(id), \(request.idempotencyKey), \(request.model), \(request.version), \(json), \(origin),
                         \(PromotionState.queued.rawValue), \(at), \(at))
-                    """, logger: logger)
+                    """, logger: self.logger)
                 outcome = (PromotionRecord(id: id, request: request, origin: origin, state: .queued, createdAt: now, updatedAt: now), true)
             }
             if let delivery {
@@ -41,7 +41,7 @@ extension PostgresStore {
                     """
                     INSERT INTO delivery (id, digest, promotion_id, received_at)
                     VALUES (\(delivery.id), \(delivery.digest), \(outcome.record.id), \(now.timeIntervalSince1970))
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             return outcome
         }
@@ -50,7 +50,7 @@ extension PostgresStore {
     /// The promotion already admitted under `request`'s idempotency key (see ``SQLiteStore``).
     private func existing(_ request: ReleaseRequest, _ c: PostgresConnection, now: Date) async throws -> PromotionRecord? {
         guard let id = try await Self.first(
-            try await c.query("SELECT id FROM promotion WHERE idempotency_key = \(request.idempotencyKey) FOR UPDATE", logger: logger),
+            try await c.query("SELECT id FROM promotion WHERE idempotency_key = \(request.idempotencyKey) FOR UPDATE", logger: self.logger),
             { try $0.get("id", as: String.self) }),
             var record = try await promotion(id, c)
         else { return nil }
@@ -63,7 +63,7 @@ extension PostgresStore {
                 """
                 UPDATE promotion SET state = \(PromotionState.queued.rawValue), detail = \(detail), attempts = 0,
                     updated_at = \(now.timeIntervalSince1970) WHERE id = \(record.id)
-                """, logger: logger)
+                """, logger: self.logger)
             record.state = .queued
             record.detail = detail
         }
@@ -72,7 +72,7 @@ extension PostgresStore {
 
     public func delivery(id: String) async throws -> (digest: String, promotionID: String)? {
         try await read("read delivery") { c in
-            try await Self.first(try await c.query("SELECT digest, promotion_id FROM delivery WHERE id = \(id)", logger: logger)) {
+            try await Self.first(try await c.query("SELECT digest, promotion_id FROM delivery WHERE id = \(id)", logger: self.logger)) {
                 (digest: try $0.get("digest", as: String.self), promotionID: try $0.get("promotion_id", as: String.self))
             }
         }
@@ -84,7 +84,7 @@ extension PostgresStore {
                 SELECT p.state AS state, s.environment AS environment, COUNT(DISTINCT p.id) AS n
                 FROM promotion p LEFT JOIN promotion_step s ON s.promotion_id = p.id
                 GROUP BY p.state, s.environment
-                """, logger: logger)) { row in
+                """, logger: self.logger)) { row in
                 PromotionCount(
                     state: PromotionState(rawValue: try row.get("state", as: String.self)) ?? .failed,
                     environment: try row.get("environment", as: String?.self), count: try row.get("n", as: Int.self))
@@ -102,7 +102,7 @@ extension PostgresStore {
                 """
                 SELECT id FROM promotion WHERE (\(model)::text IS NULL OR model = \(model))
                 ORDER BY created_at DESC, id DESC LIMIT \(limit)
-                """, logger: logger)) { try $0.get("id", as: String.self) }
+                """, logger: self.logger)) { try $0.get("id", as: String.self) }
             return try await self.promotions(ids, c)
         }
     }
@@ -114,7 +114,7 @@ extension PostgresStore {
                 """
                 SELECT id FROM promotion WHERE state = ANY(\(states.map(\.rawValue).sorted()))
                 ORDER BY created_at, id LIMIT \(limit)
-                """, logger: logger)) { try $0.get("id", as: String.self) }
+                """, logger: self.logger)) { try $0.get("id", as: String.self) }
             return try await self.promotions(ids, c)
         }
     }
@@ -125,7 +125,7 @@ extension PostgresStore {
                 """
                 UPDATE promotion SET state = \(state.rawValue), detail = \(detail), updated_at = \(now.timeIntervalSince1970)
                 WHERE id = \(id) RETURNING id
-                """, logger: logger)) { _ in true } ?? false
+                """, logger: self.logger)) { _ in true } ?? false
             guard changed else { throw StoreError(operation: "set state of \(id)", message: "no such promotion") }
         }
     }
@@ -137,8 +137,8 @@ extension PostgresStore {
                 INSERT INTO promotion_step (promotion_id, environment, action, commit_id, pr_number, pr_url, detail, at)
                 VALUES (\(id), \(step.environment), \(step.action.rawValue), \(step.commit), \(step.pullRequestNumber),
                     \(step.pullRequestURL), \(step.detail), \(step.at.timeIntervalSince1970))
-                """, logger: logger)
-            try await c.query("UPDATE promotion SET updated_at = \(step.at.timeIntervalSince1970) WHERE id = \(id)", logger: logger)
+                """, logger: self.logger)
+            try await c.query("UPDATE promotion SET updated_at = \(step.at.timeIntervalSince1970) WHERE id = \(id)", logger: self.logger)
         }
     }
 
@@ -152,7 +152,7 @@ extension PostgresStore {
                       WHERE (\(model)::text IS NULL OR model = \(model)) AND (\(environment)::text IS NULL OR environment = \(environment))
                       GROUP BY model, environment, status) newest ON newest.id = l.id
                 ORDER BY l.model, l.environment, l.id
-                """, logger: logger)) { row in (id: try row.get("id", as: Int64.self), entry: try Self.ledgerEntry(row)) }
+                """, logger: self.logger)) { row in (id: try row.get("id", as: Int64.self), entry: try Self.ledgerEntry(row)) }
             // A proposal or withdrawal older than the live entry no longer matters.
             var liveID: [String: Int64] = [:]
             for row in rows where row.entry.status == .live { liveID[row.entry.model + "\u{0}" + row.entry.environment] = row.id }
@@ -166,7 +166,7 @@ extension PostgresStore {
     public func ledgerHistory(model: String, environment: String) async throws -> [LedgerEntry] {
         try await read("read ledger history") { c in
             try await Self.all(try await c.query(
-                "SELECT * FROM ledger WHERE model = \(model) AND environment = \(environment) ORDER BY id DESC", logger: logger),
+                "SELECT * FROM ledger WHERE model = \(model) AND environment = \(environment) ORDER BY id DESC", logger: self.logger),
                 Self.ledgerEntry)
         }
     }
@@ -180,7 +180,7 @@ extension PostgresStore {
                 VALUES (\(entry.model), \(entry.environment), \(entry.version), \(entry.uri), \(metrics), \(entry.status.rawValue),
                     \(entry.commit), \(entry.pullRequestNumber), \(entry.pullRequestURL), \(entry.promotionID),
                     \(entry.recordedAt.timeIntervalSince1970))
-                """, logger: logger)
+                """, logger: self.logger)
         }
     }
 
@@ -190,15 +190,15 @@ extension PostgresStore {
                 """
                 INSERT INTO audit (at, actor, action, model, environment, promotion_id, detail, replica)
                 VALUES (\(entry.at.timeIntervalSince1970), \(entry.actor), \(entry.action), \(entry.model), \(entry.environment),
-                    \(entry.promotionID), \(entry.detail), \(entry.replica ?? replica))
-                """, logger: logger)
+                    \(entry.promotionID), \(entry.detail), \(entry.replica ?? self.replica))
+                """, logger: self.logger)
         }
     }
 
     public func auditLog(model: String?, limit: Int) async throws -> [AuditEntry] {
         try await read("read audit log") { c in
             try await Self.all(try await c.query(
-                "SELECT * FROM audit WHERE (\(model)::text IS NULL OR model = \(model)) ORDER BY id DESC LIMIT \(limit)", logger: logger),
+                "SELECT * FROM audit WHERE (\(model)::text IS NULL OR model = \(model)) ORDER BY id DESC LIMIT \(limit)", logger: self.logger),
                 Self.auditEntry)
         }
     }
@@ -209,31 +209,31 @@ extension PostgresStore {
                 """
                 SELECT * FROM audit WHERE at >= \(since.timeIntervalSince1970) AND (\(model)::text IS NULL OR model = \(model))
                 ORDER BY at DESC, id DESC LIMIT \(limit)
-                """, logger: logger), Self.auditEntry)
+                """, logger: self.logger), Self.auditEntry)
         }
     }
 
     public func replaceDrift(_ findings: [DriftFinding], at: Date) async throws {
         try await transaction("replace drift") { c in
-            _ = try await c.query("DELETE FROM drift", logger: logger)
+            _ = try await c.query("DELETE FROM drift", logger: self.logger)
             for f in findings {
                 try await c.query(
                     """
                     INSERT INTO drift (model, environment, kind, expected, actual, action, detail, seen_at)
                     VALUES (\(f.model), \(f.environment), \(f.kind.rawValue), \(f.expected), \(f.actual), \(f.action.rawValue),
                         \(f.detail), \(at.timeIntervalSince1970))
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
-            try await c.query("DELETE FROM reconciliation", logger: logger)
+            try await c.query("DELETE FROM reconciliation", logger: self.logger)
             try await c.query(
-                "INSERT INTO reconciliation (at, findings) VALUES (\(at.timeIntervalSince1970), \(findings.count))", logger: logger)
+                "INSERT INTO reconciliation (at, findings) VALUES (\(at.timeIntervalSince1970), \(findings.count))", logger: self.logger)
         }
     }
 
     public func drift(model: String?) async throws -> [DriftRecord] {
         try await read("read drift") { c in
             try await Self.all(try await c.query(
-                "SELECT * FROM drift WHERE (\(model)::text IS NULL OR model = \(model)) ORDER BY model, environment, id", logger: logger)
+                "SELECT * FROM drift WHERE (\(model)::text IS NULL OR model = \(model)) ORDER BY model, environment, id", logger: self.logger)
             ) { row -> DriftRecord? in
                 guard let kind = DriftFinding.Kind(rawValue: try row.get("kind", as: String.self)),
                       let action = DriftFinding.Action(rawValue: try row.get("action", as: String.self))
@@ -250,7 +250,7 @@ extension PostgresStore {
     public func proposal(model: String, version: String, environment: String) async throws -> Proposal? {
         try await read("read proposal") { c in
             try await Self.first(try await c.query(
-                "SELECT * FROM proposal WHERE model = \(model) AND version = \(version) AND environment = \(environment)", logger: logger),
+                "SELECT * FROM proposal WHERE model = \(model) AND version = \(version) AND environment = \(environment)", logger: self.logger),
                 Self.proposal)
         }
     }
@@ -262,7 +262,7 @@ extension PostgresStore {
                 SELECT * FROM proposal
                 WHERE (\(model)::text IS NULL OR model = \(model)) AND (\(environment)::text IS NULL OR environment = \(environment))
                 ORDER BY updated_at DESC
-                """, logger: logger), Self.proposal)
+                """, logger: self.logger), Self.proposal)
         }
     }
 
@@ -271,7 +271,7 @@ extension PostgresStore {
         return try await transaction("save proposal \(p.model)@\(p.version)/\(p.environment)") { c in
             let selected = try await Self.first(try await c.query(
                 "SELECT * FROM proposal WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment) FOR UPDATE",
-                logger: logger), Self.proposal)
+                logger: self.logger), Self.proposal)
             if let stored = selected {
                 guard stored.state.canMove(to: p.state) else { return stored }
                 let notice = (p.editNoticePosted || stored.editNoticePosted) ? 1 : 0
@@ -282,7 +282,7 @@ extension PostgresStore {
                         promotion_id = \(p.promotionID ?? stored.promotionID), detail = \(p.detail), edit_notice = \(notice),
                         updated_at = \(p.updatedAt.timeIntervalSince1970)
                     WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment)
-                    """, logger: logger)
+                    """, logger: self.logger)
             } else {
                 try await c.query(
                     """
@@ -290,18 +290,18 @@ extension PostgresStore {
                         detail, edit_notice, updated_at)
                     VALUES (\(p.model), \(p.version), \(p.environment), \(p.uri), \(p.state.rawValue), \(p.commit), \(p.pullRequestNumber),
                         \(p.pullRequestURL), \(p.promotionID), \(p.detail), \(p.editNoticePosted ? 1 : 0), \(p.updatedAt.timeIntervalSince1970))
-                    """, logger: logger)
+                    """, logger: self.logger)
             }
             return try await Self.first(try await c.query(
                 "SELECT * FROM proposal WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment)",
-                logger: logger), Self.proposal) ?? p
+                logger: self.logger), Self.proposal) ?? p
         }
     }
 
     public func beginAttempt(of id: String) async throws -> Int {
         try await transaction("count a start of \(id)") { c in
             try await Self.first(try await c.query(
-                "UPDATE promotion SET attempts = attempts + 1 WHERE id = \(id) RETURNING attempts", logger: logger)) {
+                "UPDATE promotion SET attempts = attempts + 1 WHERE id = \(id) RETURNING attempts", logger: self.logger)) {
                 try $0.get("attempts", as: Int.self)
             } ?? 0
         }
@@ -309,13 +309,13 @@ extension PostgresStore {
 
     public func endAttempts(of id: String) async throws {
         try await transaction("reset the starts of \(id)") { c in
-            _ = try await c.query("UPDATE promotion SET attempts = 0 WHERE id = \(id)", logger: logger)
+            _ = try await c.query("UPDATE promotion SET attempts = 0 WHERE id = \(id)", logger: self.logger)
         }
     }
 
     public func attempts(of id: String) async throws -> Int {
         try await read("read the starts of \(id)") { c in
-            try await Self.first(try await c.query("SELECT attempts FROM promotion WHERE id = \(id)", logger: logger)) {
+            try await Self.first(try await c.query("SELECT attempts FROM promotion WHERE id = \(id)", logger: self.logger)) {
                 try $0.get("attempts", as: Int.self)
             } ?? 0
         }
@@ -323,7 +323,7 @@ extension PostgresStore {
 
     public func lastReconciliation() async throws -> Date? {
         try await read("read last reconciliation") { c in
-            try await Self.first(try await c.query("SELECT MAX(at) AS at FROM reconciliation", logger: logger)) {
+            try await Self.first(try await c.query("SELECT MAX(at) AS at FROM reconciliation", logger: self.logger)) {
                 try $0.get("at", as: Double?.self)
             }?.map { Date(timeIntervalSince1970: $0) }
         }
@@ -340,7 +340,7 @@ extension PostgresStore {
         guard !ids.isEmpty else { return [] }
         var steps: [String: [PromotionStep]] = [:]
         for try await row in try await c.query(
-            "SELECT * FROM promotion_step WHERE promotion_id = ANY(\(ids)) ORDER BY id", logger: logger)
+            "SELECT * FROM promotion_step WHERE promotion_id = ANY(\(ids)) ORDER BY id", logger: self.logger)
         {
             let s = row.makeRandomAccess()
             steps[try s.get("promotion_id", as: String.self), default: []].append(PromotionStep(
@@ -349,7 +349,7 @@ extension PostgresStore {
                 detail: try s.get("detail"), at: Date(timeIntervalSince1970: try s.get("at"))))
         }
         var byID: [String: PromotionRecord] = [:]
-        for try await row in try await c.query("SELECT * FROM promotion WHERE id = ANY(\(ids))", logger: logger) {
+        for try await row in try await c.query("SELECT * FROM promotion WHERE id = ANY(\(ids))", logger: self.logger) {
             let r = row.makeRandomAccess()
             let id: String = try r.get("id")
             let request = try JSONDecoder().decode(ReleaseRequest.self, from: Data(try r.get("request", as: String.self).utf8))

@@ -125,30 +125,42 @@ public final class PostgresStore: PromotionStore, Sendable {
     }
 
     /// Runs `body`, failing with a temporarily-unavailable ``StoreError`` when it has not finished within `limit`.
-    static func within(_ limit: Duration, _ operation: String, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    static func within<T: Sendable>(
+        _ limit: Duration, _ operation: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask(operation: body)
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw StoreError(operation: operation, message: "no answer within \(limit)", isTemporarilyUnavailable: true)
             }
             defer { group.cancelAll() }
-            try await group.next()
+            guard let value = try await group.next(), let value else {
+                throw StoreError(operation: operation, message: "cancelled", isTemporarilyUnavailable: true)
+            }
+            return value
         }
     }
+
+    /// How long one operation may wait for the database (a connection, then its statements): an unreachable
+    /// database makes requests fail as temporarily unavailable (503) instead of hanging.
+    static let operationTimeout: Duration = .seconds(5)
 
     // MARK: - Plumbing
 
     /// Runs `body` in one transaction on one connection, after checking there every lease the calling task works
     /// under; rolls back when it throws. A unique-key race with another replica (two admissions of one key at once)
     /// is run again, up to three times: the second run finds the first one's row.
-    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let leases = Lease.held
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await client.withConnection { connection in
+                return try await Self.within(Self.operationTimeout, operation) { [client, logger] in
+                  try await client.withConnection { connection in
                     try await connection.query("BEGIN", logger: logger)
                     do {
                         for lease in leases { try await Self.check(lease, connection, logger) }
@@ -159,6 +171,7 @@ public final class PostgresStore: PromotionStore, Sendable {
                         _ = try? await connection.query("ROLLBACK", logger: logger)
                         throw error
                     }
+                  }
                 }
             } catch let error as PSQLError where attempt < 3 && ["23505", "40001", "40P01"].contains(error.serverInfo?[.sqlState] ?? "") {
                 continue
@@ -171,8 +184,10 @@ public final class PostgresStore: PromotionStore, Sendable {
     }
 
     /// A read on one connection.
-    func read<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do { return try await client.withConnection { try await body($0) } } catch let error as StoreError { throw error } catch {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await Self.within(Self.operationTimeout, operation) { [client] in try await client.withConnection { try await body($0) } }
+        } catch let error as StoreError { throw error } catch {
             throw Self.storeError(operation, error)
         }
     }
