@@ -140,7 +140,10 @@ let package = Package(
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Promotion", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Store", "Promotion", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "CurlHTTPTests",

@@ -46,6 +46,14 @@ public final class PromotionWorkers: Service, Sendable {
     /// Tells the workers there is new work (called after an event is admitted).
     public func wake() { wakeupSink.yield() }
 
+    /// Wakes the workers in half a second: a lane another replica held may be free by then.
+    func wakeSoon() {
+        Task { [wakeupSink] in
+            try? await Task.sleep(for: .milliseconds(500))
+            wakeupSink.yield()
+        }
+    }
+
     /// True while the workers take new work (`/readyz`).
     public var isAccepting: Bool { get async { await !lanes.isDraining } }
 
@@ -109,7 +117,8 @@ public final class PromotionWorkers: Service, Sendable {
             await lanes.start(lane) { [self] in
                 guard let leases else { return await self.drain(lane) }
                 let repositories = lane.split(separator: " ").map(String.init)
-                _ = await leases.withLeases(repositories) { await self.drain(lane) }
+                // Another replica holds the lane: look again soon (it may finish before the next idle poll).
+                if await !leases.withLeases(repositories, { await self.drain(lane) }) { self.wakeSoon() }
             }
         }
     }
@@ -127,6 +136,11 @@ public final class PromotionWorkers: Service, Sendable {
                     }
                 }
                 batch = try await engine.store.promotions(in: [.queued], limit: 100_000).filter { self.lane(of: $0) == lane }
+                if let leases, !batch.isEmpty {
+                    // The inbox row by row: what another transaction holds (a re-admission) is left for the next round.
+                    let claimed = try await leases.claim(batch.map(\.id))
+                    batch = batch.filter { claimed.contains($0.id) }
+                }
             } catch {
                 logger.error("cannot read the queue", metadata: ["error": "\(error)"])
                 return

@@ -58,6 +58,11 @@ public struct ReplicaLeases: Sendable {
         return true
     }
 
+    /// Claims the queued promotions `ids` for this replica (see ``LeaseStore/claim(_:for:)``).
+    func claim(_ ids: [String]) async throws -> Set<String> {
+        Set(try await store.claim(ids, for: holder))
+    }
+
     /// At start: ends the leases a previous run of this replica (or, on SQLite, any previous process) left.
     func startUp() async throws {
         try await store.endLeasesOfGoneReplicas(restarting: holder)

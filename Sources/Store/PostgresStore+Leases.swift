@@ -44,6 +44,19 @@ extension PostgresStore: LeaseStore, WriteProbing {
         }
     }
 
+    public func claim(_ ids: [String], for holder: String) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        return try await transaction("claim promotions") { c in
+            try await Self.all(try await c.query(
+                """
+                UPDATE promotion SET claimed_by = \(holder)
+                WHERE id IN (SELECT id FROM promotion WHERE state = 'queued' AND id = ANY(\(ids))
+                             ORDER BY created_at, id FOR UPDATE SKIP LOCKED)
+                RETURNING id
+                """, logger: self.logger)) { try $0.get("id", as: String.self) }
+        }
+    }
+
     public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
         try await transaction("end the leases of \(holder)'s previous run") { c in
             _ = try await c.query("UPDATE lease SET expires_at = 0 WHERE holder = \(holder)", logger: self.logger)

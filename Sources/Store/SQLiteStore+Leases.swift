@@ -44,6 +44,20 @@ extension SQLiteStore: LeaseStore {
         }
     }
 
+    public func claim(_ ids: [String], for holder: String) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        return try await write("claim promotions") { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            let claimed = try String.fetchAll(
+                db, sql: "SELECT id FROM promotion WHERE state = 'queued' AND id IN (\(marks)) ORDER BY created_at, id",
+                arguments: StatementArguments(ids))
+            try db.execute(
+                sql: "UPDATE promotion SET claimed_by = ? WHERE state = 'queued' AND id IN (\(marks))",
+                arguments: StatementArguments([holder] + ids))
+            return claimed
+        }
+    }
+
     public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
         try await write("end the leases of a previous process") { db in try db.execute(sql: "UPDATE lease SET expires_at = 0") }
     }

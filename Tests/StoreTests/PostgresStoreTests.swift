@@ -1,7 +1,8 @@
 import Foundation
+import PostgresNIO
 import Testing
 import Promotion
-import Store
+@testable import Store
 import TestSupport
 
 /// What only the PostgreSQL store has: its URL, its password, and how it fails.
@@ -46,5 +47,28 @@ import TestSupport
         }
         #expect(error?.isTemporarilyUnavailable == true)
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aClaimSkipsARowAnotherTransactionHoldsInsteadOfWaiting() async throws {
+        let store = try #require(try await StoreKind.postgres.open() as? PostgresStore)
+        let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+        let held = try await store.admit(
+            try ReleaseRequest.validated(model: "jukebox", version: "1.0.0", uri: "gs://m/1.0.0"), origin: "api", now: t0).record.id
+        let free = try await store.admit(
+            try ReleaseRequest.validated(model: "jukebox", version: "1.0.1", uri: "gs://m/1.0.1"), origin: "api", now: t0).record.id
+        let locked = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await store.transaction("hold a row") { c in
+                _ = try await c.query("SELECT id FROM promotion WHERE id = \(held) FOR UPDATE", logger: store.logger)
+                locked.continuation.yield()
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
+        for await _ in locked.stream { break }
+        let started = ContinuousClock.now
+        #expect(try await store.claim([held, free], for: "r2") == [free])
+        #expect(ContinuousClock.now - started < .seconds(2), "skipped, not waited for")
+        try await holder.value
+        #expect(try await store.claim([held], for: "r2") == [held])
     }
 }

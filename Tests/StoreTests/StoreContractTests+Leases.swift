@@ -89,3 +89,13 @@ extension StoreContractTests {
         for store in stores { #expect(try await store.promotion(id: id) != nil) }
     }
 }
+
+extension StoreContractTests {
+    @Test(arguments: StoreKind.allCases) func claimingTakesOnlyQueuedPromotions(_ kind: StoreKind) async throws {
+        let store = try await kind.open(replica: "r1")
+        let a = try await store.admit(try request("7.0.0"), origin: "api", now: t0).record.id
+        let b = try await store.admit(try request("7.0.1"), origin: "api", now: t0.addingTimeInterval(1)).record.id
+        try await store.setState(.running, detail: nil, of: b, now: t0)
+        #expect(try await store.claim([b, a, "p-missing"], for: "r1") == [a])
+    }
+}

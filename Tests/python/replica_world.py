@@ -46,8 +46,11 @@ echo "post $(basename "$(pwd)" .git) $PPID $(date +%s.%N)" >> "{log}"
 
 
 class ReplicaWorld:
-    def __init__(self, repositories=10, models=30, state=None, state_password=None, lease="10s", log_level="info"):
-        """`state`: a postgres:// URL (its password in `state_password`), or None for a SQLite file."""
+    def __init__(self, repositories=10, models=30, state=None, state_password=None, lease="10s", log_level="info",
+                 bin_dir=None):
+        """`state`: a postgres:// URL (its password in `state_password`), or None for a SQLite file. `bin_dir`: where
+        `promote` and `promote-forge-sim` are (default: .build/debug, else .build/release)."""
+        self.binary = (lambda name: pathlib.Path(bin_dir) / name) if bin_dir else binary
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="promote-replicas-"))
         self.home = self.dir / "home"
         self.home.mkdir()
@@ -63,7 +66,7 @@ class ReplicaWorld:
         self.git_port = self._start([sys.executable, str(ROOT / "scripts/testing/git_test_server.py"), "http", "--root",
                                      str(self.repos), "--user", GIT_USER, "--password", GIT_PASSWORD, "--lifetime", "3600"],
                                     r"PORT (\d+)")
-        forge = self._start([str(binary("promote-forge-sim")), "--repos", str(self.repos), "--flavour", "github", "--port", "0",
+        forge = self._start([str(self.binary("promote-forge-sim")), "--repos", str(self.repos), "--flavour", "github", "--port", "0",
                              "--token", FORGE_TOKEN], r"(on port \d+, api \S+)")
         m = re.search(r"on port (\d+), api (\S+)", forge)
         self.forge_origin, api = f"http://127.0.0.1:{m.group(1)}", m.group(2)
@@ -78,8 +81,10 @@ class ReplicaWorld:
     repository: {{url: "{url(k)}", branch: main}}
     forge: {{project: acme/gitops-{k}}}
 """ for k in range(repositories))
+        self.sqlite = None
         if state is None:
-            state = f"sqlite://{self.dir}/state/promote.db"
+            self.sqlite = self.dir / "state" / "promote.db"
+            state = f"sqlite://{self.sqlite}"
         self.config = self.dir / "promote.yaml"
         self.config.write_text(f"""repository:
   url: "{url(0)}"
@@ -140,7 +145,7 @@ environments:
 
     def start_replica(self, name, timeout=60):
         log = open(self.dir / f"{name}.log", "a")
-        proc = subprocess.Popen([str(binary("promote")), "serve", "--listen", "127.0.0.1:0", "--replica", name], env=self.env,
+        proc = subprocess.Popen([str(self.binary("promote")), "serve", "--listen", "127.0.0.1:0", "--replica", name], env=self.env,
                                 stdout=subprocess.PIPE, stderr=log, text=True)
         self.procs.append(proc)
         deadline = time.monotonic() + timeout

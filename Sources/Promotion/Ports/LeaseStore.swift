@@ -29,6 +29,10 @@ public protocol LeaseStore: Sendable {
     func renew(_ lease: Lease, duration: Double) async throws -> Lease?
     /// Gives a lease up (it expires now), if still held.
     func release(_ lease: Lease) async throws
+    /// Claims the queued promotions `ids` for `holder` (who holds their lane's leases), oldest first, and returns
+    /// the ids it got: a row another transaction has locked is skipped, not waited for (`FOR UPDATE SKIP LOCKED` on
+    /// PostgreSQL), as is one no longer queued. The claim names the replica that ran a promotion.
+    func claim(_ ids: [String], for holder: String) async throws -> [String]
     /// At a replica's start: ends the leases no running replica can hold any more, so that work left by a
     /// previous process is taken over at once instead of after its leases expire. SQLite (one `promote serve` per
     /// file) ends every lease; PostgreSQL ends those of `holder` (a replica restarted under the same `--replica`).
