@@ -46,10 +46,10 @@ public final class PromotionWorkers: Service, Sendable {
     /// Tells the workers there is new work (called after an event is admitted).
     public func wake() { wakeupSink.yield() }
 
-    /// Wakes the workers in half a second: a lane another replica held may be free by then.
+    /// Wakes the workers in two seconds: a lane another replica held may be free by then (before the idle poll).
     func wakeSoon() {
         Task { [wakeupSink] in
-            try? await Task.sleep(for: .milliseconds(500))
+            try? await Task.sleep(for: .seconds(2))
             wakeupSink.yield()
         }
     }
@@ -117,7 +117,7 @@ public final class PromotionWorkers: Service, Sendable {
             await lanes.start(lane) { [self] in
                 guard let leases else { return await self.drain(lane) }
                 let repositories = lane.split(separator: " ").map(String.init)
-                // Another replica holds the lane: look again soon (it may finish before the next idle poll).
+                // Another replica holds the lane: look again soon.
                 if await !leases.withLeases(repositories, { await self.drain(lane) }) { self.wakeSoon() }
             }
         }

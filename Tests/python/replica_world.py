@@ -145,7 +145,9 @@ environments:
 
     def start_replica(self, name, timeout=60):
         log = open(self.dir / f"{name}.log", "a")
-        proc = subprocess.Popen([str(self.binary("promote")), "serve", "--listen", "127.0.0.1:0", "--replica", name], env=self.env,
+        # Each replica has its own git mirrors, as on its own machine.
+        env = {**self.env, "XDG_CACHE_HOME": str(self.dir / f"cache-{name}")}
+        proc = subprocess.Popen([str(self.binary("promote")), "serve", "--listen", "127.0.0.1:0", "--replica", name], env=env,
                                 stdout=subprocess.PIPE, stderr=log, text=True)
         self.procs.append(proc)
         deadline = time.monotonic() + timeout
