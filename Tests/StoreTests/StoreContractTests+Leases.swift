@@ -5,37 +5,41 @@ import Store
 
 /// Leases (DESIGN.md 8) and what replicas rely on: checked writes, concurrent admissions, concurrent migrations.
 extension StoreContractTests {
+    // Leases that must still be held are long, those that must have expired short, so that a slow machine only
+    // makes the test's expectations more certain.
     @Test(arguments: StoreKind.allCases) func aLeaseHasOneHolderAndAnExpiredOneIsTakenOverWithAGreaterFencingNumber(
         _ kind: StoreKind
     ) async throws {
         let store = try await kind.open()
-        let first = try #require(try await store.acquire("git://a", holder: "r1", duration: 3))
+        let first = try #require(try await store.acquire("git://a", holder: "r1", duration: 60))
         #expect(first.holder == "r1")
-        #expect(try await store.acquire("git://a", holder: "r2", duration: 5) == nil, "held and not expired")
-        #expect(try await store.acquire("git://b", holder: "r2", duration: 5) != nil, "another repository is free")
-        let renewed = try #require(try await store.renew(first, duration: 3))
+        #expect(try await store.acquire("git://a", holder: "r2", duration: 60) == nil, "held and not expired")
+        #expect(try await store.acquire("git://b", holder: "r2", duration: 60) != nil, "another repository is free")
+        let renewed = try #require(try await store.renew(first, duration: 60))
         #expect(renewed.fencing == first.fencing && renewed.expiresAt >= first.expiresAt)
-        try await Task.sleep(for: .milliseconds(3_500))
-        let taken = try #require(try await store.acquire("git://a", holder: "r2", duration: 5), "expired: taken over")
-        #expect(taken.fencing > first.fencing)
-        #expect(try await store.renew(first, duration: 5) == nil, "the old holder cannot renew")
-        try await store.release(first)  // a no-op: it is not the holder any more
-        #expect(try await store.acquire("git://a", holder: "r3", duration: 5) == nil)
+        let short = try #require(try await store.acquire("git://c", holder: "r1", duration: 0.5))
+        try await Task.sleep(for: .milliseconds(1_500))
+        let taken = try #require(try await store.acquire("git://c", holder: "r2", duration: 60), "expired: taken over")
+        #expect(taken.fencing > short.fencing)
+        #expect(try await store.renew(short, duration: 60) == nil, "the old holder cannot renew")
+        try await store.release(short)  // a no-op: it is not the holder any more
+        #expect(try await store.acquire("git://c", holder: "r3", duration: 60) == nil)
         try await store.release(taken)
-        let third = try #require(try await store.acquire("git://a", holder: "r3", duration: 5), "released: free at once")
+        let third = try #require(try await store.acquire("git://c", holder: "r3", duration: 60), "released: free at once")
         #expect(third.fencing > taken.fencing)
     }
 
     @Test(arguments: StoreKind.allCases) func aWriteUnderALostLeaseIsRefusedAndWritesNothing(_ kind: StoreKind) async throws {
         let store = try await kind.open(replica: "r1")
         let (record, _) = try await store.admit(try request("1.0.0"), origin: "api", now: t0)
-        let lease = try #require(try await store.acquire("git://a", holder: "r1", duration: 3))
+        let lease = try #require(try await store.acquire("git://a", holder: "r1", duration: 60))
         try await Lease.$held.withValue([lease]) {
             try await store.setState(.running, detail: "under the lease", of: record.id, now: t0)
         }
         #expect(try await store.promotion(id: record.id)?.state == .running)
-        try await Task.sleep(for: .milliseconds(3_500))
-        _ = try #require(try await store.acquire("git://a", holder: "r2", duration: 5))
+        // Another replica takes the repository over (here after a release; expiry is the test above).
+        try await store.release(lease)
+        _ = try #require(try await store.acquire("git://a", holder: "r2", duration: 60))
         await #expect(throws: LeaseLost.self) {
             try await Lease.$held.withValue([lease]) {
                 try await store.setState(.done, detail: "too late", of: record.id, now: t0)
@@ -48,6 +52,14 @@ extension StoreContractTests {
         }
         let after = try #require(try await store.promotion(id: record.id))
         #expect(after.state == .running && after.steps.isEmpty, "nothing written by the ex-holder")
+        // An expired lease refuses writes too, even before anyone takes it over.
+        let brief = try #require(try await store.acquire("git://d", holder: "r1", duration: 0.3))
+        try await Task.sleep(for: .milliseconds(800))
+        await #expect(throws: LeaseLost.self) {
+            try await Lease.$held.withValue([brief]) {
+                try await store.setState(.done, detail: "expired", of: record.id, now: t0)
+            }
+        }
     }
 
     @Test(arguments: StoreKind.allCases) func theAuditLogNamesTheReplica(_ kind: StoreKind) async throws {
