@@ -25,7 +25,9 @@ struct ConfigCommand: AsyncParsableCommand {
                     state = try await StoreLocation.check(
                         state: config.service.state, passwordEnv: config.service.statePasswordEnv, environment: ProcessInfo.processInfo.environment)
                 } catch {
-                    throw CLIFailure("\(config.file): service.state cannot be opened: \(error)")
+                    throw ConfigError(problems: [.init(
+                        file: config.file, line: Self.line(of: "state", under: "service", in: config.file), key: "service.state",
+                        message: "cannot be opened: \(error)")])
                 }
                 if json {
                     print(DocumentEncoder.line(ConfigSummaryDocument(config)))
@@ -42,6 +44,17 @@ struct ConfigCommand: AsyncParsableCommand {
                     }
                 }
             }
+        }
+
+        /// The line of `key:` inside the top-level mapping `section:` of `file` (0 when not found: the default).
+        static func line(of key: String, under section: String, in file: String) -> Int {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return 0 }
+            var inSection = false
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if !line.hasPrefix(" "), !line.hasPrefix("#"), !line.isEmpty { inSection = line.hasPrefix("\(section):") }
+                if inSection, line.drop(while: { $0 == " " }).hasPrefix("\(key):") { return index + 1 }
+            }
+            return 0
         }
 
         static func describe(_ gates: [MetricGate]) -> String {

@@ -201,7 +201,8 @@ def test_config_validate_and_doctor_open_the_state_store(pg):
         ok = run("config", "validate")
         assert ok.returncode == 0 and f"state: postgres://promote@127.0.0.1:{pg.port}/promote" in ok.stdout, ok.stdout + ok.stderr
         wrong = run("config", "validate", env={**world.env, "R_STATE_PASSWORD": "wrong-password-123"})
-        assert wrong.returncode != 0 and "service.state cannot be opened" in wrong.stderr, wrong.stderr
+        line = next(i for i, text in enumerate(world.config.read_text().splitlines(), 1) if text.startswith("  state:"))
+        assert wrong.returncode != 0 and f"promote.yaml:{line}: service.state: cannot be opened" in wrong.stderr, wrong.stderr
         assert "wrong-password-123" not in wrong.stderr + wrong.stdout and pg.password not in wrong.stderr + wrong.stdout
         doctor = run("doctor", "--json")
         assert '"name":"state"' in doctor.stdout.replace(" ", "") and "postgres://promote@" in doctor.stdout, doctor.stdout
