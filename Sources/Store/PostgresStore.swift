@@ -48,10 +48,8 @@ public final class PostgresStore: PromotionStore, Sendable {
         }
     }
 
-    deinit { runner.cancel() }
-
     /// Stops the connection pool.
-    public func close() { runner.cancel() }
+    deinit { runner.cancel() }
 
     /// libpq's sslmode: `disable` no TLS, `allow`/`prefer` TLS when the server offers it, `require` TLS without
     /// checking the certificate, `verify-ca` checking the chain, `verify-full` also the host name. Nil: no TLS;
