@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // System libraries: module map + typed shims for what Swift cannot import (variadics, macros).
@@ -71,7 +72,12 @@ let package = Package(
 
         .target(
             name: "Store",
-            dependencies: ["Promotion", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Promotion", .product(name: "GRDB", package: "GRDB.swift"),
+                // The PostgreSQL store (several `promote serve` replicas).
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // The stand-in forge (clearly a stand-in): used by tests and by the README demo.
@@ -139,7 +145,13 @@ let package = Package(
         .testTarget(name: "PromotionTests", dependencies: ["Promotion", "YAMLEdit", "JSON", "Store", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "Git2Tests", dependencies: ["Git2", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "GitOpsRepoTests", dependencies: ["GitOpsRepo", "Promotion", "Git2", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Promotion"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Store", "Promotion", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "CurlHTTPTests",
             dependencies: [

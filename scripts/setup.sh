@@ -16,6 +16,7 @@ APT_PACKAGES=(
   # deploy/ and ci/ checks: systemd-analyze, promtool (also test_serve_observability.py), the Jenkins step run by Groovy, openssl and curl for the CI
   # step, script(1) for the terminal progress test, readelf/strip for scripts/package.sh
   systemd prometheus groovy openssl curl util-linux bsdutils binutils
+  postgresql   # the PostgreSQL state store: tests start their own server (scripts/testing/postgres_test_server.sh)
 )
 
 missing=()

@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.reporting {
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let report = try await AuditReader(store: app.store).report(
                 model: model, since: since.flatMap { AuditSince.parse($0, now: Date()) }, limit: limit)
             if json {

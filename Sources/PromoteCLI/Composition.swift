@@ -12,20 +12,46 @@ import Synchronization
 /// (libgit2 mirrors, libcurl forge clients). Built once per command.
 struct Composition {
     let config: PromoteConfig
-    let store: SQLiteStore
+    let store: any PromotionStore
+    /// Where the store lives, without credentials (`/path/promote.db`, `postgres://user@host:port/db`).
+    let storeLocation: String
+    /// `promote serve`'s claim on a SQLite file (nil for CLI commands, and on PostgreSQL).
+    let serveLock: SQLiteServeLock?
     let engine: PromotionEngine
     let environment: [String: String]
 
-    init(configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `replica` names the `promote serve` replica in the audit log; `serving` takes the SQLite file's serve lock
+    /// (a second `promote serve` on one file is refused).
+    init(
+        configPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment, replica: String? = nil,
+        serving: Bool = false
+    ) async throws {
         self.environment = environment
         config = try ConfigLoader.load(configPath)
-        store = try SQLiteStore(path: try StoreLocation.path(for: config.service.state, environment: environment))
+        (store, storeLocation, serveLock) = try await Self.openStore(config.service, environment: environment, replica: replica, serving: serving)
         let repositories = RepositoryRegistry(author: config.author, environment: environment)
         let forges = ForgeRegistry(environment: environment)
         engine = PromotionEngine(
             config: config, store: store,
             repository: { try repositories.repository(for: $0) },
             forge: { try forges.client(for: $0) })
+    }
+
+    /// Opens `service.state`: PostgreSQL for a `postgres://` URL (password from `service.statePasswordEnv` or
+    /// `PGPASSWORD`), else the SQLite file (locked first when `serving`).
+    static func openStore(
+        _ settings: ServiceSettings, environment: [String: String], replica: String?, serving: Bool
+    ) async throws -> (store: any PromotionStore, location: String, lock: SQLiteServeLock?) {
+        if let state = settings.state, StoreLocation.isPostgres(state) {
+            let location = try PostgresLocation(url: state)
+            let store = try await PostgresStore(
+                location: location, password: try location.password(passwordEnv: settings.statePasswordEnv, environment: environment),
+                replica: replica, logger: Logger(label: "promote.store"))
+            return (store, store.location, nil)
+        }
+        let path = try StoreLocation.path(for: settings.state, environment: environment)
+        let store = try SQLiteStore(path: path, replica: replica)
+        return (store, path, serving ? try SQLiteServeLock(databasePath: path) : nil)
     }
 
     /// The MLflow registry client when `service.mlflow` is configured.

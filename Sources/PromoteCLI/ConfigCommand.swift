@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import Promotion
 import Service
+import Store
 
 /// `promote config validate [FILE]`: checks a configuration without touching anything.
 struct ConfigCommand: AsyncParsableCommand {
@@ -18,12 +20,22 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIFailure.reporting(json: json) {
                 let config = try ConfigLoader.load(file ?? global.config)
+                let state: String
+                do {
+                    state = try await StoreLocation.check(
+                        state: config.service.state, passwordEnv: config.service.statePasswordEnv, environment: ProcessInfo.processInfo.environment)
+                } catch {
+                    throw ConfigError(problems: [.init(
+                        file: config.file, line: Self.line(of: "state", under: "service", in: config.file), key: "service.state",
+                        message: "cannot be opened: \(error)")])
+                }
                 if json {
                     print(DocumentEncoder.line(ConfigSummaryDocument(config)))
                     return
                 }
                 let envs = config.environments.map { "\($0.name) (\($0.mode.rawValue))" }.joined(separator: ", ")
                 print("\(config.file): OK: \(config.environments.count) environment(s): \(envs); \(config.models.count) declared model(s); forge: \(config.forge.kind.rawValue)")
+                print("state: \(state)")
                 // What the gates are, per environment, and for each model that overrides them.
                 for env in config.environments {
                     print("gates in \(env.name): " + Self.describe(env.gates))
@@ -44,6 +56,17 @@ struct ConfigCommand: AsyncParsableCommand {
             }
             let window = "for \(verify.holdFor.components.seconds)s every \(verify.every.components.seconds)s"
             return window + ": " + sources.joined(separator: "; ")
+        }
+
+        /// The line of `key:` inside the top-level mapping `section:` of `file` (0 when not found: the default).
+        static func line(of key: String, under section: String, in file: String) -> Int {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return 0 }
+            var inSection = false
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if !line.hasPrefix(" "), !line.hasPrefix("#"), !line.isEmpty { inSection = line.hasPrefix("\(section):") }
+                if inSection, line.drop(while: { $0 == " " }).hasPrefix("\(key):") { return index + 1 }
+            }
+            return 0
         }
 
         static func describe(_ gates: [MetricGate]) -> String {

@@ -30,13 +30,18 @@ struct DoctorCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let app: Composition
         do {
-            app = try Composition(configPath: global.config, environment: environment)
+            app = try await Composition(configPath: global.config, environment: environment)
             report(true, "config", "\(app.config.file): \(app.config.environments.count) environment(s)")
+        } catch let error as StoreError {
+            // The configuration loaded; its state store (service.state) could not be opened or connected to.
+            report(true, "config", "loaded")
+            report(false, "state", "\(error)")
+            throw ExitCode.failure
         } catch {
             report(false, "config", "\(error)")
             throw ExitCode.failure
         }
-        report(true, "state", app.store.location)
+        report(true, "state", app.storeLocation)
         var checkedRepositories = Set<String>()
         let checkSources = app.config.environments.contains { $0.verify != nil } ? app.deploymentChecks() : nil
         for env in app.config.environments {

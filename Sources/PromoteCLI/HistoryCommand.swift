@@ -15,7 +15,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.reporting(json: json) {
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let records = try await app.store.promotions(model: model, limit: limit)
             if json {
                 print(DocumentEncoder.line(HistoryDocument(model: model, promotions: records.map(PromotionDocument.init))))

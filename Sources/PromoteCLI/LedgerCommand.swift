@@ -18,7 +18,7 @@ struct LedgerCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CLIFailure.reporting(json: json) {
-                let app = try Composition(configPath: global.config)
+                let app = try await Composition(configPath: global.config)
                 var entries = try await LedgerRebuilder(engine: app.engine).rebuild(write: !dryRun)
                 entries += try await OpenProposalAdopter(engine: app.engine).adopt(write: !dryRun)
                 if json {

@@ -17,7 +17,7 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.reporting(json: json) {
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let started = ContinuousClock.now
             let logger = Logger(label: "promote.reconcile")
             let registry = try app.registry()

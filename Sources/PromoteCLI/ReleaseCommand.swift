@@ -51,7 +51,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 metrics: Dictionary(metrics.compactMap(Self.parseMetric), uniquingKeysWith: { _, last in last }),
                 source: .init(commit: sourceCommit, runURL: runURL, pipeline: pipeline), idempotencyKey: idempotencyKey,
                 environments: environments.isEmpty ? nil : environments)
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: actor.resolved()))
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }

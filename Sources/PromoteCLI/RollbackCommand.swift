@@ -19,7 +19,7 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.reporting(json: json) {
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let target = try await RollbackPlanner(engine: app.engine).target(model: model, environment: env, version: to)
             let request = try ReleaseRequest.validated(
                 model: model, version: target.version, uri: target.uri, metrics: target.metrics,

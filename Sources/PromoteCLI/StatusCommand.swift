@@ -16,7 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.reporting(json: json) {
-            let app = try Composition(configPath: global.config)
+            let app = try await Composition(configPath: global.config)
             let facts = try await StatusReader(engine: app.engine, askForge: false).facts()
             let report = StatusBuilder.report(config: app.config, facts: facts, model: model)
             if json {

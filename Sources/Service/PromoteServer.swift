@@ -20,13 +20,14 @@ public struct PromoteServer: Sendable {
     let logger: Logger
 
     /// Wires the service. `engine` is the same engine the CLI uses; its repository and forge adapters are wrapped
-    /// so that git and forge latencies reach `/metrics`. Secrets are read from `environment` here, once.
+    /// so that git and forge latencies reach `/metrics`. Secrets are read from `environment` here, once. A
+    /// `replica` name (`--replica`) makes the workers and schedules run under leases kept by the store (DESIGN.md 8).
     public init(
         engine base: PromotionEngine, registry: (any ModelRegistry)?, listen: String, environment: [String: String],
-        allowUnauthenticated: Bool = false, build: BuildInfo = .unknown, logger: Logger
+        allowUnauthenticated: Bool = false, build: BuildInfo = .unknown, replica: String? = nil, logger: Logger
     ) throws(ServiceSetupError) {
         let (host, port) = try Self.parseListen(listen)
-        let metrics = ServiceMetrics(build: build)
+        let metrics = ServiceMetrics(build: build, replica: replica)
         let engine = PromotionEngine(
             config: base.config, store: base.store,
             repository: { MeasuredRepository(try base.repository($0), metrics: metrics) },
@@ -49,8 +50,11 @@ public struct PromoteServer: Sendable {
                 settings: mlflowSettings, config: engine.config, registry: registry, environment: environment,
                 allowUnsigned: allowUnauthenticated)
         }
-        workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger)
-        schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger)
+        let leases = replica.flatMap { name in
+            (base.store as? any LeaseStore).map { ReplicaLeases(store: $0, holder: name, duration: settings.leaseDuration, logger: logger) }
+        }
+        workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger, leases: leases)
+        schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger, leases: leases)
         handlers = ServiceHandlers(
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
             mlflow: mlflow, forgeWebhooks: ForgeWebhookIntake(config: engine.config, environment: environment, followUp: followUp),

@@ -11,6 +11,10 @@ public import ServiceLifecycle
 /// The queue is the store: a restart (even after `kill -9`) finds every promotion still `queued`, and puts those
 /// left `running` back in the queue; the engine's steps are idempotent, so re-running one makes no second commit
 /// or pull request. Graceful shutdown stops taking work and lets running promotions finish.
+///
+/// With ``ReplicaLeases`` (several replicas on one database, DESIGN.md 8), a lane is drained only while this replica
+/// holds the lease of every repository in it; a promotion found `running` in a lane whose leases this replica
+/// just took was left by a replica that died or lost its lease, and is put back in the queue (or quarantined) then.
 public final class PromotionWorkers: Service, Sendable {
     let engine: PromotionEngine
     let logger: Logger
@@ -23,12 +27,15 @@ public final class PromotionWorkers: Service, Sendable {
 
     /// How transient failures are retried.
     let retry: RetryPolicy
+    /// The leases lanes are drained under (nil: this process is the only writer, as in tests of the engine).
+    let leases: ReplicaLeases?
 
     public init(
         engine: PromotionEngine, metrics: ServiceMetrics, logger: Logger, idlePoll: Duration = .seconds(5),
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(), leases: ReplicaLeases? = nil
     ) {
         self.engine = engine
+        self.leases = leases
         self.retry = retry
         self.metrics = metrics
         self.logger = logger
@@ -39,11 +46,20 @@ public final class PromotionWorkers: Service, Sendable {
     /// Tells the workers there is new work (called after an event is admitted).
     public func wake() { wakeupSink.yield() }
 
+    /// Wakes the workers in two seconds: a lane another replica held may be free by then (before the idle poll).
+    func wakeSoon() {
+        Task { [wakeupSink] in
+            try? await Task.sleep(for: .seconds(2))
+            wakeupSink.yield()
+        }
+    }
+
     /// True while the workers take new work (`/readyz`).
     public var isAccepting: Bool { get async { await !lanes.isDraining } }
 
     public func run() async throws {
-        try await resumeInterrupted()
+        // Under leases, orphans are found lane by lane by the replica that takes the lane's leases (``drain(_:)``).
+        if let leases { try await leases.startUp() } else { try await resumeInterrupted() }
         let ticker = Task { [wakeupSink, idlePoll] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: idlePoll)
@@ -67,21 +83,24 @@ public final class PromotionWorkers: Service, Sendable {
     /// ``quarantineAfter`` times: it is what kills the worker (a poison pill), so it is `failed` with that reason
     /// instead of killing the service again on every restart.
     func resumeInterrupted() async throws {
-        for record in try await engine.store.promotions(in: [.running], limit: 100_000) {
-            let starts = try await engine.store.attempts(of: record.id)
-            if starts >= Self.quarantineAfter {
-                let reason = "quarantined: its run was interrupted \(starts) times (the worker crashed or was killed while running it)"
-                try await engine.store.setState(.failed, detail: reason, of: record.id, now: engine.now())
-                try await engine.store.endAttempts(of: record.id)
-                try await engine.store.audit(AuditEntry(
-                    at: engine.now(), actor: "service", action: "quarantined", model: record.request.model, promotionID: record.id,
-                    detail: reason))
-                logger.error("promotion quarantined", metadata: ["promotion": "\(record.id)", "starts": "\(starts)"])
-                continue
-            }
-            try await engine.store.setState(.queued, detail: "resumed after a restart", of: record.id, now: engine.now())
-            logger.info("resuming promotion interrupted by a restart", metadata: ["promotion": "\(record.id)"])
+        for record in try await engine.store.promotions(in: [.running], limit: 100_000) { try await resume(record) }
+    }
+
+    /// Puts one promotion left `running` back in the queue, or quarantines it (``resumeInterrupted()``).
+    func resume(_ record: PromotionRecord) async throws {
+        let starts = try await engine.store.attempts(of: record.id)
+        if starts >= Self.quarantineAfter {
+            let reason = "quarantined: its run was interrupted \(starts) times (the worker crashed or was killed while running it)"
+            try await engine.store.setState(.failed, detail: reason, of: record.id, now: engine.now())
+            try await engine.store.endAttempts(of: record.id)
+            try await engine.store.audit(AuditEntry(
+                at: engine.now(), actor: "service", action: "quarantined", model: record.request.model, promotionID: record.id,
+                detail: reason))
+            logger.error("promotion quarantined", metadata: ["promotion": "\(record.id)", "starts": "\(starts)"])
+            return
         }
+        try await engine.store.setState(.queued, detail: "resumed after a restart", of: record.id, now: engine.now())
+        logger.info("resuming promotion interrupted by a restart", metadata: ["promotion": "\(record.id)"])
     }
 
     /// How many interrupted runs make a promotion a poison pill.
@@ -90,22 +109,38 @@ public final class PromotionWorkers: Service, Sendable {
     /// Starts a drain task for every lane with queued work that is not already being drained.
     func dispatch() async {
         let queued: [PromotionRecord]
-        do { queued = try await engine.store.promotions(in: [.queued], limit: 100_000) } catch {
-            logger.error("cannot read the queue", metadata: ["error": "\(error)"])
+        do { queued = try await engine.store.promotions(in: leases == nil ? [.queued] : [.queued, .running], limit: 100_000) } catch {
+            logger.error("cannot read the queue: the state store is unreachable; nothing is written until it is back", metadata: ["error": "\(error)"])
             return
         }
         for lane in Set(queued.map(lane(of:))) {
-            await lanes.start(lane) { [self] in await self.drain(lane) }
+            await lanes.start(lane) { [self] in
+                guard let leases else { return await self.drain(lane) }
+                let repositories = lane.split(separator: " ").map(String.init)
+                // Another replica holds the lane: look again soon.
+                if await !leases.withLeases(repositories, { await self.drain(lane) }) { self.wakeSoon() }
+            }
         }
     }
 
     /// Runs a lane's queued promotions until none is left.
     func drain(_ lane: String) async {
         var attempted = Set<String>()
-        while !Task.isShuttingDownGracefully {
-            let batch: [PromotionRecord]
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var batch: [PromotionRecord]
             do {
+                if leases != nil {
+                    // Holding the lane's leases: a promotion `running` in it was left by a replica that is gone.
+                    for orphan in try await engine.store.promotions(in: [.running], limit: 100_000) where self.lane(of: orphan) == lane {
+                        try await resume(orphan)
+                    }
+                }
                 batch = try await engine.store.promotions(in: [.queued], limit: 100_000).filter { self.lane(of: $0) == lane }
+                if let leases, !batch.isEmpty {
+                    // The inbox row by row: what another transaction holds (a re-admission) is left for the next round.
+                    let claimed = try await leases.claim(batch.map(\.id))
+                    batch = batch.filter { claimed.contains($0.id) }
+                }
             } catch {
                 logger.error("cannot read the queue", metadata: ["error": "\(error)"])
                 return
@@ -127,7 +162,7 @@ public final class PromotionWorkers: Service, Sendable {
             }
             for record in plan.runnable {
                 await run((try? await engine.store.promotion(id: record.id)) ?? record, pushedTogether: pushed[record.id] ?? [])
-                if Task.isShuttingDownGracefully { return }
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
             }
         }
     }
@@ -169,9 +204,13 @@ public final class PromotionWorkers: Service, Sendable {
                 try? await engine.store.endAttempts(of: current.id)
                 logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
                 return
+            } catch let error as LeaseLost {
+                // Another replica holds the lane now: it finds this promotion `running` and takes it over.
+                logger.warning("lease lost while running; the new holder takes the promotion over", metadata: ["error": "\(error)"])
+                return
             } catch {
                 try? await engine.store.endAttempts(of: current.id)
-                guard isTransientFailure(error), !Task.isShuttingDownGracefully else {
+                guard isTransientFailure(error), !Task.isShuttingDownGracefully, !Task.isCancelled else {
                     // The engine has recorded a permanent failure on the promotion.
                     logger.warning("promotion failed", metadata: ["error": "\(error)"])
                     return

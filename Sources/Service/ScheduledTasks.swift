@@ -10,9 +10,12 @@ public struct ScheduledTasks: Service {
     let followUp: MergeFollowUp
     let workers: PromotionWorkers
     let logger: Logger
+    /// With several replicas: the scheduled tasks run on the one replica that holds ``ReplicaLeases/schedule``.
+    let leases: ReplicaLeases?
 
-    public init(engine: PromotionEngine, followUp: MergeFollowUp, workers: PromotionWorkers, logger: Logger) {
+    public init(engine: PromotionEngine, followUp: MergeFollowUp, workers: PromotionWorkers, logger: Logger, leases: ReplicaLeases? = nil) {
         self.engine = engine
+        self.leases = leases
         self.followUp = followUp
         self.workers = workers
         self.logger = logger
@@ -22,11 +25,13 @@ public struct ScheduledTasks: Service {
         let service = engine.config.service
         await withTaskGroup(of: Void.self) { group in
             if let every = service.reconcileEvery {
-                group.addTask { await repeating(every: every) { await reconcile() } }
+                // The reconciler may push repairs: it holds every repository's lease too, as a lane would.
+                let repositories = engine.config.environments.map(\.repository.url)
+                group.addTask { await repeating(every: every) { await onOneReplica(repositories) { await reconcile() } } }
             }
             let unheard = engine.config.environments.filter { $0.mode == .pullRequest && $0.forge.webhookSecretEnv == nil }
             if let every = service.pollEvery, !unheard.isEmpty {
-                group.addTask { await repeating(every: every) { await poll(unheard) } }
+                group.addTask { await repeating(every: every) { await onOneReplica([]) { await poll(unheard) } } }
             }
             await group.waitForAll()
         }
@@ -39,6 +44,15 @@ public struct ScheduledTasks: Service {
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(jittered * 1000))) } } catch { return }
             if Task.isShuttingDownGracefully { return }
             await body()
+        }
+    }
+
+    /// Runs `task` here if this replica takes the schedule's lease (and `repositories`' leases); else another
+    /// replica runs it this time.
+    func onOneReplica(_ repositories: [String], _ task: @escaping @Sendable () async -> Void) async {
+        guard let leases else { return await task() }
+        if await !leases.withLeases([ReplicaLeases.schedule] + repositories, task) {
+            logger.debug("a scheduled task runs on another replica this time")
         }
     }
 

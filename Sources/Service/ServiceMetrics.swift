@@ -16,12 +16,18 @@ public final class ServiceMetrics: Sendable {
     private let forgeTotals = Mutex<[String: (Int, Int, Int)]>([:])
     let process = ProcessMetrics()
 
-    /// `build` becomes `promote_build_info{version,commit} 1`.
-    public init(build: BuildInfo = .unknown) {
+    /// `build` becomes `promote_build_info{version,commit} 1`; `replica` (`--replica`) `promote_replica_info{replica} 1`.
+    public init(build: BuildInfo = .unknown, replica: String? = nil) {
         registry.makeGauge(
             descriptor: .init(namespace: "promote", metricName: "build_info", unitName: "", helpText: "The running build: always 1, labelled with its version and commit."),
             labels: [("version", build.version), ("commit", build.commit)]
         ).set(1.0)
+        if let replica {
+            registry.makeGauge(
+                descriptor: .init(namespace: "promote", metricName: "replica_info", unitName: "", helpText: "The replica serving these metrics: always 1, labelled with its name."),
+                labels: [("replica", replica)]
+            ).set(1.0)
+        }
     }
 
     /// Counts one intake request by route and outcome (`accepted`, `duplicate`, `rejected`, `unauthorized`, `ignored`).

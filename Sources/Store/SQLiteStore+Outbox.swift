@@ -2,33 +2,9 @@ public import Foundation
 internal import GRDB
 public import Promotion
 
-/// The CDEvents outbox on SQLite (``EventOutbox``): table `event_outbox`, one row per (sink, event). Delivered rows
-/// are deleted; given-up rows stay with their last error.
+/// The CDEvents outbox on SQLite (``EventOutbox``): table `event_outbox` (migration `v5-event-outbox` of
+/// ``StoreSchema``), one row per (sink, event). Delivered rows are deleted; given-up rows stay with their last error.
 extension SQLiteStore: EventOutbox {
-    /// The outbox's migration (registered after every earlier one).
-    static func registerOutboxMigration(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("v5-event-outbox") { db in
-            try db.execute(sql: """
-                CREATE TABLE event_outbox (
-                    id INTEGER PRIMARY KEY,
-                    sink TEXT NOT NULL,
-                    event_id TEXT NOT NULL,
-                    event_type TEXT NOT NULL,
-                    subject TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    next_attempt_at DOUBLE PRECISION NOT NULL,
-                    last_error TEXT,
-                    created_at DOUBLE PRECISION NOT NULL,
-                    updated_at DOUBLE PRECISION NOT NULL,
-                    UNIQUE (sink, event_id)
-                );
-                CREATE INDEX event_outbox_pending ON event_outbox(state, sink, subject, id);
-                """)
-        }
-    }
-
     public func enqueue(_ events: [OutboxEvent], sinks: [String], now: Date) async throws {
         guard !events.isEmpty, !sinks.isEmpty else { return }
         let at = now.timeIntervalSince1970

@@ -8,9 +8,12 @@ public final class SQLiteStore: PromotionStore, Sendable {
     private let writer: any DatabaseWriter
     /// Where the database lives (":memory:" for an in-memory store).
     public let location: String
+    /// The replica (`promote serve --replica`) named in the audit entries this store writes, if any.
+    public let replica: String?
 
     /// Opens (creating and migrating as needed) the database at `path`; `nil` keeps it in memory (tests).
-    public init(path: String?) throws(StoreError) {
+    public init(path: String?, replica: String? = nil) throws(StoreError) {
+        self.replica = replica
         do {
             if let path {
                 let directory = (path as NSString).deletingLastPathComponent
@@ -31,134 +34,22 @@ public final class SQLiteStore: PromotionStore, Sendable {
         }
     }
 
-    /// The schema, one migration per change; never edit a shipped migration.
+    /// The schema of ``StoreSchema`` (shared with the PostgreSQL store), one GRDB migration per step.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE promotion (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    idempotency_key TEXT NOT NULL UNIQUE,
-                    model TEXT NOT NULL,
-                    version TEXT NOT NULL,
-                    request TEXT NOT NULL,
-                    origin TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    detail TEXT,
-                    created_at DOUBLE PRECISION NOT NULL,
-                    updated_at DOUBLE PRECISION NOT NULL
-                );
-                CREATE INDEX promotion_by_model ON promotion(model, created_at);
-                CREATE INDEX promotion_by_state ON promotion(state, created_at);
-                CREATE TABLE promotion_step (
-                    id INTEGER PRIMARY KEY,
-                    promotion_id TEXT NOT NULL REFERENCES promotion(id),
-                    environment TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    commit_id TEXT,
-                    pr_number INTEGER,
-                    pr_url TEXT,
-                    detail TEXT,
-                    at DOUBLE PRECISION NOT NULL
-                );
-                CREATE INDEX step_by_promotion ON promotion_step(promotion_id, id);
-                CREATE TABLE ledger (
-                    id INTEGER PRIMARY KEY,
-                    model TEXT NOT NULL,
-                    environment TEXT NOT NULL,
-                    version TEXT NOT NULL,
-                    uri TEXT NOT NULL,
-                    metrics TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    commit_id TEXT,
-                    pr_number INTEGER,
-                    pr_url TEXT,
-                    promotion_id TEXT,
-                    recorded_at DOUBLE PRECISION NOT NULL
-                );
-                CREATE INDEX ledger_by_key ON ledger(model, environment, id);
-                CREATE TABLE audit (
-                    id INTEGER PRIMARY KEY,
-                    at DOUBLE PRECISION NOT NULL,
-                    actor TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    model TEXT,
-                    environment TEXT,
-                    promotion_id TEXT,
-                    detail TEXT NOT NULL
-                );
-                CREATE INDEX audit_by_model ON audit(model, id);
-                """)
+        for migration in StoreSchema.migrations {
+            migrator.registerMigration(migration.name) { db in
+                for statement in migration.statements { try db.execute(sql: StoreSchema.Dialect.sqlite.render(statement)) }
+            }
         }
-        // The findings of the last reconciliation (replaced by every run) and when it ran: `promote status` shows them.
-        migrator.registerMigration("v2-drift") { db in
-            try db.execute(sql: """
-                CREATE TABLE drift (
-                    id INTEGER PRIMARY KEY,
-                    model TEXT NOT NULL,
-                    environment TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    expected TEXT NOT NULL,
-                    actual TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    detail TEXT,
-                    seen_at DOUBLE PRECISION NOT NULL
-                );
-                CREATE INDEX drift_by_model ON drift(model, environment, id);
-                CREATE TABLE reconciliation (
-                    id INTEGER PRIMARY KEY,
-                    at DOUBLE PRECISION NOT NULL,
-                    findings INTEGER NOT NULL
-                );
-                """)
-        }
-        migrator.registerMigration("v3-deliveries") { db in
-            // Signed deliveries seen (Standard Webhooks webhook-id, MLflow delivery id): a replay finds its promotion.
-            try db.execute(sql: """
-                CREATE TABLE delivery (
-                    id TEXT PRIMARY KEY NOT NULL,
-                    digest TEXT NOT NULL,
-                    promotion_id TEXT NOT NULL REFERENCES promotion(id),
-                    received_at DOUBLE PRECISION NOT NULL
-                );
-                """)
-        }
-        // One proposal per (model, version, environment), whose state only moves forward (DESIGN.md 1a); the starts
-        // of a promotion's run are counted, so that one that keeps crashing its worker is quarantined.
-        migrator.registerMigration("v4-proposals") { db in
-            try db.execute(sql: """
-                CREATE TABLE proposal (
-                    model TEXT NOT NULL,
-                    version TEXT NOT NULL,
-                    environment TEXT NOT NULL,
-                    uri TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    commit_id TEXT,
-                    pr_number INTEGER,
-                    pr_url TEXT,
-                    promotion_id TEXT,
-                    detail TEXT,
-                    edit_notice INTEGER NOT NULL DEFAULT 0,
-                    updated_at DOUBLE PRECISION NOT NULL,
-                    PRIMARY KEY (model, version, environment)
-                );
-                CREATE INDEX proposal_by_environment ON proposal(model, environment, updated_at);
-                ALTER TABLE promotion ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
-                """)
-        }
-        // `promote audit --since` and `GET /v1/audit?since=` read the log by time.
-        migrator.registerMigration("audit-by-time") { db in
-            try db.execute(sql: "CREATE INDEX audit_by_time ON audit(at, id)")
-        }
-        registerOutboxMigration(&migrator)
         return migrator
     }
 
     public func admit(_ request: ReleaseRequest, origin: String, now: Date) async throws -> (record: PromotionRecord, created: Bool) {
-        let json = try Self.encode(request)
+        let json = try StoreCoding.encode(request)
         return try await write("admit \(request.model)@\(request.version)") { db in
             if let found = try Self.existing(request, db, now: now) { return (found, false) }
-            let id = Self.newID(now: now)
+            let id = StoreCoding.newID(now: now)
             try db.execute(
                 sql: """
                     INSERT INTO promotion (id, idempotency_key, model, version, request, origin, state, created_at, updated_at)
@@ -174,7 +65,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
         _ request: ReleaseRequest, origin: String, delivery: Delivery?, now: Date
     ) async throws -> (record: PromotionRecord, created: Bool) {
         guard let delivery else { return try await admit(request, origin: origin, now: now) }
-        let json = try Self.encode(request)
+        let json = try StoreCoding.encode(request)
         return try await write("admit \(request.model)@\(request.version)") { db in
             if let seen = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [delivery.id]) {
                 let promotionID: String = seen["promotion_id"]
@@ -187,7 +78,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
             if let found = try Self.existing(request, db, now: now) {
                 outcome = (found, false)
             } else {
-                let id = Self.newID(now: now)
+                let id = StoreCoding.newID(now: now)
                 try db.execute(
                     sql: """
                         INSERT INTO promotion (id, idempotency_key, model, version, request, origin, state, created_at, updated_at)
@@ -334,7 +225,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
     }
 
     public func record(_ entry: LedgerEntry) async throws {
-        let metrics = try Self.encode(entry.metrics)
+        let metrics = try StoreCoding.encode(entry.metrics)
         try await write("record ledger \(entry.model)/\(entry.environment)") { db in
             try db.execute(
                 sql: """
@@ -350,9 +241,9 @@ public final class SQLiteStore: PromotionStore, Sendable {
     public func audit(_ entry: AuditEntry) async throws {
         try await write("append audit") { db in
             try db.execute(
-                sql: "INSERT INTO audit (at, actor, action, model, environment, promotion_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql: "INSERT INTO audit (at, actor, action, model, environment, promotion_id, detail, replica) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.model, entry.environment,
-                            entry.promotionID, entry.detail])
+                            entry.promotionID, entry.detail, entry.replica ?? self.replica])
         }
     }
 
@@ -367,7 +258,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
             return rows.map { row in
                 AuditEntry(
                     at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],
-                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"])
+                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"], replica: row["replica"])
             }
         }
     }
@@ -380,7 +271,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
             return rows.map { row in
                 AuditEntry(
                     at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"], model: row["model"],
-                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"])
+                    environment: row["environment"], promotionID: row["promotion_id"], detail: row["detail"], replica: row["replica"])
             }
         }
     }
@@ -542,28 +433,22 @@ public final class SQLiteStore: PromotionStore, Sendable {
             recordedAt: Date(timeIntervalSince1970: row["recorded_at"]))
     }
 
-    private static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    /// Time-ordered, unique ids: `p-<millis base36>-<random>`.
-    private static func newID(now: Date) -> String {
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        let random = UInt64.random(in: 0..<(36 * 36 * 36 * 36 * 36 * 36))
-        let suffix = String(random, radix: 36)
-        return "p-" + String(millis, radix: 36) + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
-    }
-
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await writer.read(body) } catch let error as StoreError { throw error } catch {
             throw StoreError(operation: operation, underlying: error)
         }
     }
 
+    /// Runs `body` in one write transaction, after checking there that every lease the calling task works under
+    /// (``Lease/held``) is still held: a replica that lost its lease writes nothing.
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await writer.write(body) } catch let error as StoreError { throw error } catch let error as AdmissionConflict {
+        let leases = Lease.held
+        do {
+            return try await writer.write { db in
+                for lease in leases { try Self.check(lease, db) }
+                return try body(db)
+            }
+        } catch let error as StoreError { throw error } catch let error as AdmissionConflict { throw error } catch let error as LeaseLost {
             throw error
         } catch {
             throw StoreError(operation: operation, underlying: error)

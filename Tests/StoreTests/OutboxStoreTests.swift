@@ -3,7 +3,7 @@ import Promotion
 import Store
 import Testing
 
-/// The ``EventOutbox`` contract on SQLite (a PostgreSQL store must pass the same): stored once per sink, only the
+/// The ``EventOutbox`` contract on both stores: stored once per sink, only the
 /// oldest pending delivery per (sink, subject) is handed out, retries wait, a given-up delivery unblocks its subject,
 /// and everything survives reopening the database.
 @Suite struct OutboxStoreTests {
@@ -13,11 +13,15 @@ import Testing
         OutboxEvent(id: id, type: "dev.cdevents.service.deployed.0.3.0", subject: subject, body: #"{"id":"\#(id)"}"#)
     }
 
-    @Test func orderPerSubjectRetriesGivingUpAndReopening() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("state.db").path
-        var store = try SQLiteStore(path: path)
+    func outbox(_ place: StorePlace) async throws -> any EventOutbox {
+        try #require(try await place.open() as? any EventOutbox)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func orderPerSubjectRetriesGivingUpAndReopening(_ kind: StoreKind) async throws {
+        let place = try kind.newPlace()
+        defer { place.remove() }
+        var store = try await outbox(place)
         let sinks = ["http://a.example/e", "http://b.example/e"]
         try await store.enqueue([event("e1", subject: "production/jukebox"), event("e2", subject: "production")], sinks: sinks, now: t0)
         try await store.enqueue([event("e3", subject: "production/jukebox"), event("e1", subject: "production/jukebox")], sinks: sinks, now: t0)
@@ -36,7 +40,7 @@ import Testing
         #expect(try await store.nextDeliveryDue() == t0)  // b's e3 is due since t0
 
         // Reopened (a restart): what was pending is still there, with its attempts.
-        store = try SQLiteStore(path: path)
+        store = try await outbox(place)
         due = try await store.dueDeliveries(now: t0.addingTimeInterval(10), limit: 100)
         #expect(due.map { "\($0.sink.prefix(8))\($0.event.id)/\($0.attempts)" } == ["http://ae1/1", "http://be3/0"])
 

@@ -255,6 +255,8 @@ public enum ConfigDecoder {
         var service = ServiceSettings()
         if let listen = s.string("listen") { service.listen = listen }
         service.state = s.string("state")
+        service.statePasswordEnv = s.string("statePasswordEnv")
+        if let seconds = s.duration("leaseDuration", within: DurationRange(shortest: 1, longest: 3_600)) { service.leaseDuration = seconds }
         if var intake = s.mapping("intake") {
             service.intakeSecretsEnv = intake.stringList("secretsEnv") ?? []
             service.intakeTokensEnv = intake.stringList("tokensEnv") ?? []

@@ -45,8 +45,14 @@ public struct ServiceSettings: Sendable, Hashable {
     }
 
     public var listen: String
-    /// `sqlite:///path` or a path; nil means the default under `$XDG_STATE_HOME/promote`.
+    /// `sqlite:///path`, a path, or `postgres://USER@HOST:PORT/DB[?sslmode=...]`; nil means the default under
+    /// `$XDG_STATE_HOME/promote`.
     public var state: String?
+    /// The environment variable holding the PostgreSQL password (else libpq's `PGPASSWORD`).
+    public var statePasswordEnv: String?
+    /// Seconds a replica's lease on a repository (or on the scheduled tasks) lasts unless renewed; it is renewed
+    /// every third of it (DESIGN.md 8).
+    public var leaseDuration: Double = 10
     /// Environment variables holding Standard Webhooks secrets (`whsec_...`), several for rotation.
     public var intakeSecretsEnv: [String]
     /// Environment variables holding accepted bearer tokens.

@@ -11,11 +11,14 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var environment: String?
     public var promotionID: String?
     public var detail: String
+    /// The `promote serve` replica that wrote it (nil: a CLI command, or a store that does not record it).
+    public var replica: String?
 
     public init(
         at: Date, actor: String, action: String, model: String? = nil, environment: String? = nil,
-        promotionID: String? = nil, detail: String
+        promotionID: String? = nil, detail: String, replica: String? = nil
     ) {
+        self.replica = replica
         self.at = at
         self.actor = actor
         self.action = action

@@ -2,16 +2,19 @@ import Foundation
 import Testing
 import Promotion
 @testable import Store
+import TestSupport
 
-@Suite struct SQLiteStoreTests {
+/// The contract of a ``PromotionStore`` (and its leases): every test runs against SQLite and against a real
+/// PostgreSQL started by the test process (``StoreKind``).
+@Suite struct StoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
     func request(_ version: String, key: String? = nil) throws -> ReleaseRequest {
         try ReleaseRequest.validated(model: "jukebox", version: version, uri: "gs://models/jukebox/\(version)", metrics: ["accuracy": 0.9], idempotencyKey: key)
     }
 
-    @Test func driftIsReplacedByEveryRun() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func driftIsReplacedByEveryRun(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         #expect(try await store.lastReconciliation() == nil)
         #expect(try await store.drift(model: nil).isEmpty)
         let behind = DriftFinding(model: "jukebox", environment: "staging", kind: .behind, expected: "1.4.3", actual: "1.4.2", action: .reported)
@@ -28,8 +31,8 @@ import Promotion
         #expect(try await store.lastReconciliation() == t0.addingTimeInterval(60))
     }
 
-    @Test func admitIsIdempotentOnTheKey() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func admitIsIdempotentOnTheKey(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         let first = try await store.admit(try request("1.4.2"), origin: "cli", now: t0)
         let again = try await store.admit(try request("1.4.2"), origin: "api", now: t0.addingTimeInterval(5))
         #expect(first.created && !again.created)
@@ -40,8 +43,8 @@ import Promotion
         #expect(other.created && other.record.id != first.record.id)
     }
 
-    @Test func stepsAndStatesAreKept() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func stepsAndStatesAreKept(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         let id = try await store.admit(try request("1.4.2"), origin: "cli", now: t0).record.id
         try await store.appendStep(PromotionStep(environment: "staging", action: .pushed, commit: "abc", at: t0), to: id)
         try await store.appendStep(PromotionStep(environment: "production", action: .pullRequestOpened, pullRequestNumber: 7,
@@ -56,8 +59,8 @@ import Promotion
         await #expect(throws: StoreError.self) { try await store.setState(.done, detail: nil, of: "nope", now: t0) }
     }
 
-    @Test func ledgerKeepsLiveAndNewerProposal() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func ledgerKeepsLiveAndNewerProposal(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         func entry(_ v: String, _ env: String, _ status: LedgerEntry.Status) -> LedgerEntry {
             LedgerEntry(model: "jukebox", environment: env, version: v, uri: "gs://m/\(v)", status: status, recordedAt: t0)
         }
@@ -73,21 +76,22 @@ import Promotion
         #expect(try await store.ledgerHistory(model: "jukebox", environment: "production").map(\.version) == ["1.4.2", "1.4.2", "1.4.1"])
     }
 
-    @Test func persistsAcrossReopen() async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("promote-store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("state/promote.db").path
+    @Test(arguments: StoreKind.allCases) func persistsAcrossReopen(_ kind: StoreKind) async throws {
+        let place = try kind.newPlace()
+        defer { place.remove() }
         let id: String
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try await place.open()
             id = try await store.admit(try request("2.0.0"), origin: "cli", now: t0).record.id
             try await store.audit(AuditEntry(at: t0, actor: "cli", action: "pushed", model: "jukebox", detail: "x"))
         }
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try await place.open()
         #expect(try await reopened.promotion(id: id)?.request.version == "2.0.0")
         #expect(try await reopened.auditLog(model: "jukebox", limit: 5).map(\.action) == ["pushed"])
     }
+}
 
+@Suite struct StoreLocationTests {
     @Test func locationFollowsConfigThenXDG() throws {
         #expect(try StoreLocation.path(for: "sqlite:///var/lib/p.db") == "/var/lib/p.db")
         #expect(try StoreLocation.path(for: nil, environment: ["XDG_STATE_HOME": "/x"]) == "/x/promote/promote.db")

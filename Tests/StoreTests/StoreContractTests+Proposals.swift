@@ -4,17 +4,15 @@ import Promotion
 import Store
 
 /// The proposal records of DESIGN.md 1a in the store, the idempotency rule, and the attempt counter.
-@Suite struct ProposalStoreTests {
-    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
-
+extension StoreContractTests {
     func proposal(_ state: ProposalState, version: String = "1.4.2", pr: Int? = nil) -> Proposal {
         Proposal(
             model: "jukebox", version: version, environment: "production", uri: "gs://models/jukebox/\(version)", state: state,
             pullRequestNumber: pr, updatedAt: t0)
     }
 
-    @Test func aProposalMovesOnlyForward() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func aProposalMovesOnlyForward(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         #expect(try await store.saveProposal(proposal(.planned)).state == .planned)
         #expect(try await store.saveProposal(proposal(.pullRequestOpen, pr: 4)).state == .pullRequestOpen)
         // Backwards is refused: the stored proposal comes back unchanged.
@@ -28,8 +26,8 @@ import Store
         #expect(try await store.proposals(model: "jukebox", environment: "production").count == 2)
     }
 
-    @Test func theDefaultKeyHoldsTheTargetsAndAReusedKeyIsAConflict() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func theDefaultKeyHoldsTheTargetsAndAReusedKeyIsAConflict(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         let staging = try ReleaseRequest.validated(model: "jukebox", version: "1.1.0", uri: "gs://m/1.1.0", environments: ["staging"])
         let production = try ReleaseRequest.validated(model: "jukebox", version: "1.1.0", uri: "gs://m/1.1.0", environments: ["production"])
         #expect(staging.idempotencyKey != production.idempotencyKey)
@@ -41,8 +39,8 @@ import Store
         await #expect(throws: AdmissionConflict.self) { try await store.admit(other, origin: "api", now: t0) }
     }
 
-    @Test func aFailedPromotionSentAgainIsQueuedAgain() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func aFailedPromotionSentAgainIsQueuedAgain(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         let request = try ReleaseRequest.validated(model: "jukebox", version: "3.0.0", uri: "gs://m/3.0.0")
         let (record, _) = try await store.admit(request, origin: "api", now: t0)
         try await store.setState(.failed, detail: "boom", of: record.id, now: t0)
@@ -50,8 +48,8 @@ import Store
         #expect(!again.created && again.record.id == record.id && again.record.state == .queued)
     }
 
-    @Test func startsAreCountedAndCleared() async throws {
-        let store = try SQLiteStore(path: nil)
+    @Test(arguments: StoreKind.allCases) func startsAreCountedAndCleared(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
         let request = try ReleaseRequest.validated(model: "jukebox", version: "3.0.0", uri: "gs://m/3.0.0")
         let (record, _) = try await store.admit(request, origin: "api", now: t0)
         #expect(try await store.beginAttempt(of: record.id) == 1)
