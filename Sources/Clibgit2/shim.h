@@ -26,6 +26,9 @@ static inline int pb_git_enable_strict_object_creation(int enabled) {
 static inline int pb_git_enable_fsync_gitdir(int enabled) {
   return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
 }
+static inline int pb_git_set_cache_max_size(ssize_t bytes) {
+  return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, bytes);
+}
 static inline int pb_git_set_cache_object_limit(git_object_t type, size_t size) {
   return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
 }
