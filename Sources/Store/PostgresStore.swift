@@ -99,7 +99,7 @@ public final class PostgresStore: PromotionStore, Sendable {
     /// within `timeout` (the pool would otherwise keep retrying a server that is not there).
     func migrate(timeout: Duration) async throws {
         try await Self.within(timeout, "connect") {
-                try await self.transaction("migrate") { connection in
+                try await self.transaction("migrate", timeout: timeout) { connection in
                     try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
                     try await connection.query(
                         "CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY NOT NULL, applied_at DOUBLE PRECISION NOT NULL)",
@@ -150,14 +150,14 @@ public final class PostgresStore: PromotionStore, Sendable {
     /// under; rolls back when it throws. A unique-key race with another replica (two admissions of one key at once)
     /// is run again, up to three times: the second run finds the first one's row.
     func transaction<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, timeout: Duration = operationTimeout, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let leases = Lease.held
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try await Self.within(Self.operationTimeout, operation) { [client, logger] in
+                return try await Self.within(timeout, operation) { [client, logger] in
                   try await client.withConnection { connection in
                     try await connection.query("BEGIN", logger: logger)
                     do {

@@ -6,7 +6,7 @@ import Testing
 /// The ``EventOutbox`` contract on both stores: stored once per sink, only the
 /// oldest pending delivery per (sink, subject) is handed out, retries wait, a given-up delivery unblocks its subject,
 /// and everything survives reopening the database.
-@Suite struct OutboxStoreTests {
+@Suite(.serialized) struct OutboxStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
     func event(_ id: String, subject: String) -> OutboxEvent {

@@ -6,7 +6,7 @@ import Promotion
 import TestSupport
 
 /// What only the PostgreSQL store has: its URL, its password, and how it fails.
-@Suite struct PostgresStoreTests {
+@Suite(.serialized) struct PostgresStoreTests {
     @Test func theURLIsParsedAndAPasswordInItIsRefused() throws {
         let location = try PostgresLocation(url: "postgres://promote@db.internal:6543/state?sslmode=verify-full")
         #expect([location.user, location.host, "\(location.port)", location.database, location.sslMode] == ["promote", "db.internal", "6543", "state", "verify-full"])

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The contract of a ``PromotionStore`` (and its leases): every test runs against SQLite and against a real
 /// PostgreSQL started by the test process (``StoreKind``).
-@Suite struct StoreContractTests {
+@Suite(.serialized) struct StoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
 
     func request(_ version: String, key: String? = nil) throws -> ReleaseRequest {

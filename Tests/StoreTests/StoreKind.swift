@@ -43,7 +43,7 @@ struct StorePlace: Sendable {
             let server = try SharedPostgres.server()
             return try await PostgresStore(
                 location: try PostgresLocation(url: server.url(database: name)), password: server.password, replica: replica,
-                logger: Self.quiet)
+                logger: Self.quiet, connectTimeout: .seconds(60))  // the whole suite starts at once on 2 cores
         }
     }
 
