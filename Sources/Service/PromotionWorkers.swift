@@ -154,11 +154,21 @@ public final class PromotionWorkers: Service, Sendable {
             }
             // One commit per push environment carries every model's change; then each promotion runs on its own
             // (finding its push environments done) for its pull requests. A batch that fails leaves them to run alone.
+            // A transient failure (a dropped connection, a stale push) is tried again, twice, before giving up on
+            // the batch.
             var pushed: [String: Set<String>] = [:]
-            do {
-                pushed = try await engine.pushTogether(plan.runnable)
-            } catch {
-                logger.info("batch push failed; the promotions run one by one", metadata: ["error": "\(error)"])
+            for attempt in 1...3 {
+                do {
+                    pushed = try await engine.pushTogether(plan.runnable)
+                    break
+                } catch {
+                    guard attempt < 3, isTransientFailure(error) else {
+                        logger.info("batch push failed; the promotions run one by one", metadata: ["error": "\(error)"])
+                        break
+                    }
+                    logger.notice("batch push failed, trying again", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    try? await Task.sleep(for: .milliseconds(500 * attempt))
+                }
             }
             for record in plan.runnable {
                 await run((try? await engine.store.promotion(id: record.id)) ?? record, pushedTogether: pushed[record.id] ?? [])
