@@ -11,6 +11,8 @@ public struct MergeFollowUp: Sendable {
     let registry: (any ModelRegistry)?
     let sink: CDEventSink
     let logger: Logger
+    /// Called after a merge or a close was recorded (`promote serve` runs an advance pass then).
+    public var stateChanged: @Sendable () -> Void = {}
 
     public init(engine: PromotionEngine, registry: (any ModelRegistry)?, sink: CDEventSink, logger: Logger) {
         self.engine = engine
@@ -51,6 +53,7 @@ public struct MergeFollowUp: Sendable {
                         "pull_request": "\(pr.url)", "promotion": "\(proposed.promotionID ?? "")",
                     ])
                 await landed(live, in: env)
+                stateChanged()
                 return (.recorded, "\(proposed.model) \(live.version) is live in \(env.name)")
             case .closed:
                 try await Reconciler(engine: engine).recordRejection(model: proposed.model, env: env, proposed: proposed, pullRequest: pr)

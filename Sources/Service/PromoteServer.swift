@@ -11,6 +11,8 @@ public struct PromoteServer: Sendable {
     public let handlers: ServiceHandlers
     public let workers: PromotionWorkers
     public let schedules: ScheduledTasks
+    /// The stages' clock: `advance` passes (DESIGN.md 1a).
+    public let stages: StageSchedule
     /// The status page, `/v1/status`, `/v1/audit` and `POST /v1/promotions`, behind `service.access`.
     public let operatorRoutes: OperatorRoutes
     public let host: String
@@ -25,13 +27,14 @@ public struct PromoteServer: Sendable {
     ) throws(ServiceSetupError) {
         let (host, port) = try Self.parseListen(listen)
         let metrics = ServiceMetrics(build: build)
-        let engine = PromotionEngine(
+        var engine = PromotionEngine(
             config: base.config, store: base.store,
             repository: { MeasuredRepository(try base.repository($0), metrics: metrics) },
             forge: { env in
                 MeasuredForge(try base.forge(env), name: "\(env.forge.kind.rawValue) \(env.forge.project ?? "")", metrics: metrics)
             },
             now: base.now)
+        engine.deploymentChecks = base.deploymentChecks
         let settings = engine.config.service
         let intake = try IntakeAuthenticator(settings: settings, environment: environment)
         if intake.isOpen, !allowUnauthenticated {
@@ -40,13 +43,16 @@ public struct PromoteServer: Sendable {
                     + "(bearer tokens), or start with --allow-unauthenticated on a trusted network")
         }
         let sink = CDEventSink(sinks: settings.eventSinks, logger: logger)
-        let followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
+        var followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
         let mlflow = try settings.mlflow.map { mlflowSettings throws(ServiceSetupError) in
             try MLflowIntake(
                 settings: mlflowSettings, config: engine.config, registry: registry, environment: environment,
                 allowUnsigned: allowUnauthenticated)
         }
         workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger)
+        stages = StageSchedule(engine: engine, workers: workers, logger: logger)
+        followUp.stateChanged = { [stages] in stages.kick() }
+        workers.finished = { [stages] in stages.kick() }
         schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger)
         handlers = ServiceHandlers(
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
@@ -78,7 +84,7 @@ public struct PromoteServer: Sendable {
         // Shutdown runs in reverse order: intake stops first, then the schedules, then the workers finish.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: workers), .init(service: schedules), .init(service: app)],
+                services: [.init(service: workers), .init(service: schedules), .init(service: stages), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -2,6 +2,7 @@ internal import Foundation
 public import Logging
 public import Promotion
 public import ServiceLifecycle
+internal import Synchronization
 
 /// Drains the queue of admitted promotions: one repository at a time (a *lane* is the set of repositories a
 /// promotion writes to; lanes that share a repository wait for each other), other lanes in parallel. Promotions of
@@ -38,6 +39,13 @@ public final class PromotionWorkers: Service, Sendable {
 
     /// Tells the workers there is new work (called after an event is admitted).
     public func wake() { wakeupSink.yield() }
+
+    /// Called after every promotion run, however it ended (`promote serve` runs an advance pass then).
+    private let onFinished = Mutex<@Sendable () -> Void>({})
+    public var finished: @Sendable () -> Void {
+        get { onFinished.withLock { $0 } }
+        set { onFinished.withLock { $0 = newValue } }
+    }
 
     /// True while the workers take new work (`/readyz`).
     public var isAccepting: Bool { get async { await !lanes.isDraining } }
@@ -168,6 +176,7 @@ public final class PromotionWorkers: Service, Sendable {
                 }
                 try? await engine.store.endAttempts(of: current.id)
                 logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
+                finished()
                 return
             } catch {
                 try? await engine.store.endAttempts(of: current.id)

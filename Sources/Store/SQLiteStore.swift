@@ -150,6 +150,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
         migrator.registerMigration("audit-by-time") { db in
             try db.execute(sql: "CREATE INDEX audit_by_time ON audit(at, id)")
         }
+        registerStageMigration(&migrator)
         return migrator
     }
 
@@ -473,6 +474,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
                                 proposal.commit, proposal.pullRequestNumber, proposal.pullRequestURL, proposal.promotionID,
                                 proposal.detail, proposal.editNoticePosted ? 1 : 0, proposal.updatedAt.timeIntervalSince1970])
             }
+            try Self.stampStages(db, proposal)
             let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM proposal WHERE model = ? AND version = ? AND environment = ?",
                 arguments: [proposal.model, proposal.version, proposal.environment])
@@ -523,12 +525,14 @@ public final class SQLiteStore: PromotionStore, Sendable {
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), steps: steps)
     }
 
-    private static func proposal(_ row: Row) -> Proposal {
-        Proposal(
+    static func proposal(_ row: Row) -> Proposal {
+        var proposal = Proposal(
             model: row["model"], version: row["version"], environment: row["environment"], uri: row["uri"],
             state: ProposalState(rawValue: row["state"]) ?? .failed, commit: row["commit_id"], pullRequestNumber: row["pr_number"],
             pullRequestURL: row["pr_url"], promotionID: row["promotion_id"], detail: row["detail"],
             editNoticePosted: (row["edit_notice"] as Int) != 0, updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        readStages(row, into: &proposal)
+        return proposal
     }
 
     private static func ledgerEntry(_ row: Row) throws -> LedgerEntry {
@@ -555,13 +559,13 @@ public final class SQLiteStore: PromotionStore, Sendable {
         return "p-" + String(millis, radix: 36) + "-" + String(repeating: "0", count: 6 - suffix.count) + suffix
     }
 
-    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await writer.read(body) } catch let error as StoreError { throw error } catch {
             throw StoreError(operation: operation, underlying: error)
         }
     }
 
-    private func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await writer.write(body) } catch let error as StoreError { throw error } catch let error as AdmissionConflict {
             throw error
         } catch {

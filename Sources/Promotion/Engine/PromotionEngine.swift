@@ -14,6 +14,9 @@ public struct PromotionEngine: Sendable {
     /// The forge client for an environment.
     public let forge: @Sendable (EnvironmentSettings) throws -> any ForgeClient
     public let now: @Sendable () -> Date
+    /// The sources of the environments' `verify` checks (nil: none wired; a live version with checks then waits,
+    /// and `status` says the checks cannot run).
+    public var deploymentChecks: (any DeploymentChecks)? = nil
 
     public init(
         config: PromoteConfig, store: any PromotionStore,
@@ -106,6 +109,8 @@ struct Run {
     var previews: [PromotionReport.Preview] = []
     /// The repositories this run has fetched (once each).
     var fetched: Set<String> = []
+    /// Environments this run made verified (a dry run stores nothing: the stage rules read them from here).
+    var verifiedInRun: Set<String> = []
 
     init(engine: PromotionEngine, record: PromotionRecord, options: PromotionOptions) {
         self.engine = engine
@@ -128,9 +133,10 @@ struct Run {
         var awaitingReview = false
         var superseded: String?
         for env in targets {
+            guard try await mayEnter(env) else { break }
             switch try await promote(env) {
             case .open: awaitingReview = true
-            case .live: break
+            case .live: if Self.liveState(env) == .verified { verifiedInRun.insert(env.name) }
             case .supersededBy(let newer): superseded = newer
             }
         }
@@ -138,6 +144,45 @@ struct Run {
         let state: PromotionState = superseded != nil ? .superseded : awaitingReview ? .awaitingReview : .done
         try await store.setState(state, detail: superseded.map { "a pull request for \($0) is already open" }, of: record.id, now: engine.now())
     }
+
+    // MARK: - Stages
+
+    /// The stage rules (``StageRules``) for this version and `env`: true to go on. A version not verified (or not
+    /// soaked) in `from` is refused when the request names `env`, and waits there (a `waiting` step, the rest of
+    /// the path left to `promote advance`) when it follows the default path. Rollbacks and repairs are not staged.
+    mutating func mayEnter(_ env: EnvironmentSettings) async throws -> Bool {
+        guard intent == .promote, env.stage.from != nil else { return true }
+        let proposals = try await store.proposals(model: request.model, environment: nil)
+        let entry = StageRules.entry(
+            version: request.version, into: env, proposals: proposals, now: engine.now(), skipReason: request.skipStagesReason,
+            verifiedInRun: verifiedInRun)
+        let words = StageRules.describe(entry, version: request.version, environment: env.name)
+        switch entry {
+        case .allowed:
+            return true
+        case .skipped:
+            if !options.dryRun {
+                try await store.audit(AuditEntry(
+                    at: engine.now(), actor: options.origin, action: "skip-stages", model: request.model, environment: env.name,
+                    promotionID: record.id, detail: words))
+            }
+            return true
+        case .notVerified, .soaking:
+            guard request.environments == nil else {
+                throw PromotionError(
+                    .notVerified, environment: env.name,
+                    "\(request.model) \(words); promote it there first, or pass --skip-stages --reason TEXT")
+            }
+            if !options.dryRun {
+                try await store.appendStep(PromotionStep(environment: env.name, action: .waiting, detail: words, at: engine.now()), to: record.id)
+            }
+            return false
+        }
+    }
+
+    /// The state a version reaches when it is live in `env`: `verified` at once when the environment has no
+    /// `verify` checks, else `live` until its window passes.
+    static func liveState(_ env: EnvironmentSettings) -> ProposalState { env.verify == nil ? .verified : .live }
 
     // MARK: - Observe → decide → act, one environment at a time
 
@@ -301,7 +346,7 @@ struct Run {
                 do {
                     let merged = try await forge.merge(number: pr.number, method: .merge)
                     try await recordInLedger(env, .live, commit: merged.mergeCommitSHA, pullRequest: pr)
-                    try await saveProposal(env, .verified, commit: merged.mergeCommitSHA, pullRequest: pr)
+                    try await saveProposal(env, Self.liveState(env), commit: merged.mergeCommitSHA, pullRequest: pr)
                     try? await forge.deleteBranch(env.botBranch(for: request.model))
                     outcome = .live
                 } catch {
@@ -366,8 +411,8 @@ struct Run {
         if o.live?.version != request.version || o.live?.uri != request.uri {
             try await recordInLedger(env, .live, commit: commit)
         }
-        // No `verify` checks exist yet: a live version is verified at once (DESIGN.md 1a).
-        try await saveProposal(env, .verified, commit: commit)
+        // Without `verify` checks a live version is verified at once; with them, the window decides (DESIGN.md 1a).
+        try await saveProposal(env, Self.liveState(env), commit: commit)
         if pushed == nil, !batched {
             try await store.audit(AuditEntry(
                 at: engine.now(), actor: options.origin, action: PromotionStep.Action.unchanged.rawValue, model: request.model,
@@ -480,7 +525,7 @@ struct Run {
         if o.live?.version != request.version || o.live?.uri != request.uri {
             try await recordInLedger(o.env, .live, commit: commit)
         }
-        try await saveProposal(o.env, .verified, commit: commit)
+        try await saveProposal(o.env, Self.liveState(o.env), commit: commit)
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: PromotionStep.Action.pushed.rawValue, model: request.model,
             environment: o.env.name, promotionID: record.id, detail: "pushed to \(o.env.repository.branch) in a batch commit"))
@@ -567,11 +612,10 @@ struct Run {
         try await store.ledger(model: request.model, environment: env.name).first { $0.status == .live }
     }
 
-    /// The environment before `env` in promotion order, if it already runs this version (the PR body says since when).
+    /// The environment `env` comes from (`from`), if it already runs this version (the PR body says since when).
     func stagedEntry(before env: EnvironmentSettings) async throws -> ReviewContext.Staged? {
-        guard let index = engine.config.environments.firstIndex(where: { $0.name == env.name }), index > 0 else { return nil }
-        let previous = engine.config.environments[index - 1]
-        return try await store.ledger(model: request.model, environment: previous.name)
+        guard let previous = env.stage.from else { return nil }
+        return try await store.ledger(model: request.model, environment: previous)
             .first { $0.status == .live && $0.version == request.version }
             .map { .init(environment: $0.environment, version: $0.version, since: Self.day($0.recordedAt)) }
     }

@@ -140,6 +140,7 @@ public struct ReviewContext: Sendable {
             values["stagedSince"] = staged.since
         }
         if let onboardedFrom { values["onboarded"] = onboardedFrom }
+        if let skipped = request.skipStagesReason { values["skippedStages"] = skipped }
         return values
     }
 
@@ -172,7 +173,7 @@ public struct ReviewContext: Sendable {
         try TrailerGuard.refuseTrailers(in: text, file: "commit message template")
         let provenance = Provenance(
             model: request.model, version: request.version, uri: request.uri, environment: environment,
-            event: promotionID, run: request.source.runURL ?? request.source.pipeline)
+            event: promotionID, run: request.source.runURL ?? request.source.pipeline, skippedStages: request.skipStagesReason)
         return provenance.sign(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
