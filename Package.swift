@@ -63,6 +63,12 @@ let package = Package(
             dependencies: ["Promotion", "CurlHTTP", "JSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
+        // The sources of `verify` checks: Argo CD and Prometheus over their HTTP APIs.
+        .target(
+            name: "DeploymentChecks",
+            dependencies: ["Promotion", "CurlHTTP", "JSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
         .target(
             name: "Store",
             dependencies: ["Promotion", .product(name: "GRDB", package: "GRDB.swift")],
@@ -107,6 +113,7 @@ let package = Package(
             name: "PromoteCLI",
             dependencies: [
                 "Promotion", "YAMLEdit", "JSON", "GitOpsRepo", "Forges", "Store", "Service", "MLflowRegistry",
+                "DeploymentChecks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,6 +150,9 @@ let package = Package(
         .testTarget(name: "ForgesTests", dependencies: ["Forges", "ForgeSim", "Promotion", "CurlHTTP", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: strict),
         .testTarget(name: "WebhookSignaturesTests", dependencies: ["WebhookSignatures", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "DeploymentChecksTests",
+            dependencies: ["DeploymentChecks", "Promotion", "CurlHTTP", "JSON", "TestSupport", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .testTarget(
             name: "MLflowRegistryTests", dependencies: ["MLflowRegistry", "Promotion", "JSON", "TestSupport"], swiftSettings: strict),
         .testTarget(

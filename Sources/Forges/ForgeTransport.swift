@@ -3,6 +3,7 @@ public import Promotion
 public import CurlHTTP
 internal import Foundation
 internal import Logging
+internal import Synchronization
 
 /// Sends forge API requests over libcurl: auth and API headers, retries with jittered backoff that honour
 /// `Retry-After` and rate-limit resets, the request budget, and errors that carry the forge's own message.
@@ -224,10 +225,7 @@ public final class ForgeTransport: Sendable {
         return parts.isEmpty ? "HTTP \(r.status)" : parts.joined(separator: ": ")
     }
 
-    private func redact(_ s: String) -> String {
-        guard config.token.count >= 4 else { return s }
-        return s.replacingOccurrences(of: config.token, with: "***")
-    }
+    private func redact(_ s: String) -> String { SecretRedaction.hiding(config.token, in: s) }
 
     /// The URL's path (with its percent-escapes), no scheme, host or query.
     static func pathOnly(_ url: String) -> String {
@@ -260,19 +258,18 @@ public final class ForgeTransport: Sendable {
     }
 }
 
-/// The mutable request budget behind a lock.
-private final class BudgetState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = RequestBudget()
+/// The mutable request budget behind a mutex.
+private final class BudgetState: Sendable {
+    private let value = Mutex(RequestBudget())
 
-    func snapshot() -> RequestBudget { lock.withLock { value } }
-    func count(retry: Bool) { lock.withLock { value.requests += 1; if retry { value.retries += 1 } } }
-    func countRateLimit() { lock.withLock { value.rateLimited += 1 } }
+    func snapshot() -> RequestBudget { value.withLock { $0 } }
+    func count(retry: Bool) { value.withLock { $0.requests += 1; if retry { $0.retries += 1 } } }
+    func countRateLimit() { value.withLock { $0.rateLimited += 1 } }
     func update(from h: HTTPHeaders) {
         let remaining = (h["x-ratelimit-remaining"] ?? h["RateLimit-Remaining"]).flatMap { Int($0) }
         let limit = (h["x-ratelimit-limit"] ?? h["RateLimit-Limit"]).flatMap { Int($0) }
         let reset = (h["x-ratelimit-reset"] ?? h["RateLimit-Reset"]).flatMap { Double($0) }
-        lock.withLock {
+        value.withLock { value in
             if let remaining { value.remaining = remaining }
             if let limit { value.limit = limit }
             if let reset, reset > 1_000_000_000 { value.resetsAt = Date(timeIntervalSince1970: reset) }

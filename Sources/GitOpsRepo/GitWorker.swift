@@ -1,6 +1,7 @@
 import Foundation
 import Promotion
 import Git2
+import Synchronization
 
 /// A dedicated thread that runs every libgit2 operation of one mirror, one synchronous closure at a time (libgit2's
 /// error state is per thread and its handles are not shared). One worker per mirror path in the process, so
@@ -8,17 +9,16 @@ import Git2
 /// exclusive `flock` on the mirror's lock file, so several processes sharing a cache do not collide, and removes the
 /// lock files a killed process left behind (``StaleLocks``) before it runs.
 final class GitWorker: @unchecked Sendable {
-    private static let registryLock = NSLock()
-    nonisolated(unsafe) private static var registry: [String: GitWorker] = [:]
+    private static let registry = Mutex<[String: GitWorker]>([:])
 
     /// The worker for the mirror at `path`.
     static func forMirror(at path: String) -> GitWorker {
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        if let worker = registry[path] { return worker }
-        let worker = GitWorker(path: path)
-        registry[path] = worker
-        return worker
+        registry.withLock { registry in
+            if let worker = registry[path] { return worker }
+            let worker = GitWorker(path: path)
+            registry[path] = worker
+            return worker
+        }
     }
 
     let path: String
@@ -37,7 +37,8 @@ final class GitWorker: @unchecked Sendable {
         thread.start()
     }
 
-    private var isCurrent: Bool { Thread.current.threadDictionary["promote.git.worker"] as? String == path }
+    /// True on the worker thread itself.
+    var isCurrent: Bool { Thread.current.threadDictionary["promote.git.worker"] as? String == path }
 
     private func loop() {
         Thread.current.threadDictionary["promote.git.worker"] = path
@@ -78,28 +79,6 @@ final class GitWorker: @unchecked Sendable {
                 continuation.resume(with: result)
             }
         }
-    }
-
-    /// Runs `body` on the worker thread, blocking the caller; inline when already on it (snapshot reads made from
-    /// inside a job).
-    func sync<T>(_ body: (WorkerState) throws -> T) throws -> T {
-        if isCurrent { return try body(state) }
-        return try withoutActuallyEscaping(body) { escapable in
-            let box = ResultBox<T>()
-            let done = DispatchSemaphore(value: 0)
-            let holder = Holder(escapable)
-            enqueue { [state] in
-                box.result = Result { try holder.value!(state) }
-                holder.value = nil
-                done.signal()
-            }
-            done.wait()
-            return try box.result!.get()
-        }
-    }
-
-    private final class ResultBox<T>: @unchecked Sendable {
-        var result: Result<T, any Error>?
     }
 
     /// Holds a closure for a job and lets the job drop it before signalling completion.

@@ -237,10 +237,7 @@ public struct MLflowClient: ModelRegistry {
         return redact(text.isEmpty ? "HTTP \(response.status)" : "HTTP \(response.status): \(Self.clip(text))")
     }
 
-    private func redact(_ text: String) -> String {
-        guard let token, token.count >= 4 else { return text }
-        return text.replacingOccurrences(of: token, with: "***")
-    }
+    private func redact(_ text: String) -> String { SecretRedaction.hiding(token, in: text) }
 
     static func clip(_ text: String) -> String {
         let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
@@ -253,19 +250,7 @@ public struct MLflowClient: ModelRegistry {
     }
 
     /// Percent-encodes a query component: every byte but ASCII letters, digits and `-._~`.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { PercentEncoding.component(s) }
 
     /// `scheme://user:password@host/...` → `scheme://host/...`.
     static func withoutUserinfo(_ url: String) -> String {

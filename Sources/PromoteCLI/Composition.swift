@@ -1,3 +1,4 @@
+import DeploymentChecks
 import Forges
 import Foundation
 import GitOpsRepo
@@ -5,6 +6,7 @@ import Logging
 import MLflowRegistry
 import Promotion
 import Store
+import Synchronization
 
 /// The composition root of the CLI: configuration, the state store, and the engine wired to the real adapters
 /// (libgit2 mirrors, libcurl forge clients). Built once per command.
@@ -20,10 +22,14 @@ struct Composition {
         store = try SQLiteStore(path: try StoreLocation.path(for: config.service.state, environment: environment))
         let repositories = RepositoryRegistry(author: config.author, environment: environment)
         let forges = ForgeRegistry(environment: environment)
-        engine = PromotionEngine(
+        var engine = PromotionEngine(
             config: config, store: store,
             repository: { try repositories.repository(for: $0) },
             forge: { try forges.client(for: $0) })
+        if config.environments.contains(where: { $0.verify != nil }) {  // its curl threads only where a check can run
+            engine.deploymentChecks = DeploymentChecksClient(config: config, environment: environment, logger: Logger(label: "promote.checks"))
+        }
+        self.engine = engine
     }
 
     /// The MLflow registry client when `service.mlflow` is configured.
@@ -34,15 +40,20 @@ struct Composition {
         }
         return MLflowClient(settings: settings, environment: environment, logger: Logger(label: "promote.mlflow"))
     }
+
+    /// The sources of the environments' `verify` checks (Argo CD, Prometheus), their tokens read from the variables
+    /// the config names.
+    func deploymentChecks() -> any DeploymentChecks {
+        DeploymentChecksClient(config: config, environment: environment, logger: Logger(label: "promote.checks"))
+    }
 }
 
 /// One git mirror per repository URL, created on first use and shared by every environment that names it.
-final class RepositoryRegistry: @unchecked Sendable {
+final class RepositoryRegistry: Sendable {
     /// The user name sent with an HTTPS token when the config names no `usernameEnv` (forges ignore it for tokens).
     static let defaultUserVariable = "PROMOTE_INTERNAL_DEFAULT_GIT_USER"
 
-    private let lock = NSLock()
-    private var mirrors: [String: GitMirror] = [:]
+    private let mirrors = Mutex<[String: GitMirror]>([:])
     private let author: Signature
     private let environment: [String: String]
 
@@ -54,7 +65,7 @@ final class RepositoryRegistry: @unchecked Sendable {
     }
 
     func repository(for settings: RepositorySettings) throws -> any GitOpsRepository {
-        try lock.withLock {
+        try mirrors.withLock { mirrors in
             if let mirror = mirrors[settings.url] { return mirror }
             let credentials: GitCredentials
             switch settings.credentials {
@@ -80,9 +91,8 @@ final class RepositoryRegistry: @unchecked Sendable {
 }
 
 /// One forge client per (API, project), with its token read from the environment variable the config names.
-final class ForgeRegistry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var clients: [String: any ForgeAdapter] = [:]
+final class ForgeRegistry: Sendable {
+    private let clients = Mutex<[String: any ForgeAdapter]>([:])
     private let environment: [String: String]
 
     init(environment: [String: String]) { self.environment = environment }
@@ -99,7 +109,7 @@ final class ForgeRegistry: @unchecked Sendable {
             throw CLIFailure("the forge token is not set: export \(tokenEnv) (named by forge.tokenEnv)")
         }
         let key = "\(kind.rawValue) \(settings.api ?? "") \(project)"
-        return lock.withLock {
+        return clients.withLock { clients in
             if let client = clients[key] { return client }
             let client = Forges.makeClient(ForgeConfig(
                 kind: kind, apiBase: settings.api, project: project, token: token, tokenSource: tokenEnv,

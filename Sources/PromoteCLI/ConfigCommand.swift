@@ -27,11 +27,23 @@ struct ConfigCommand: AsyncParsableCommand {
                 // What the gates are, per environment, and for each model that overrides them.
                 for env in config.environments {
                     print("gates in \(env.name): " + Self.describe(env.gates))
+                    if let verify = env.verify { print("verify in \(env.name): " + Self.describe(verify)) }
                     for model in config.models.keys.sorted() where !config.model(model).gates.isEmpty {
                         print("gates for \(model) in \(env.name): " + Self.describe(config.gates(model: model, environment: env)))
                     }
                 }
             }
+        }
+
+        /// `for 10m every 1m: argocd {model}-staging at https://argocd.example; prometheus http://prom:9090: error-rate < 0.01`.
+        static func describe(_ verify: VerifySettings) -> String {
+            var sources: [String] = []
+            if let argo = verify.argoCD { sources.append("argocd \(argo.application) at \(argo.url)") }
+            if let prometheus = verify.prometheus {
+                sources.append("prometheus \(prometheus.url): " + prometheus.queries.map { "\($0.name) \($0.expect)" }.joined(separator: ", "))
+            }
+            let window = "for \(verify.holdFor.components.seconds)s every \(verify.every.components.seconds)s"
+            return window + ": " + sources.joined(separator: "; ")
         }
 
         static func describe(_ gates: [MetricGate]) -> String {

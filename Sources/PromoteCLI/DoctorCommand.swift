@@ -38,6 +38,7 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         report(true, "state", app.store.location)
         var checkedRepositories = Set<String>()
+        let checkSources = app.config.environments.contains { $0.verify != nil } ? app.deploymentChecks() : nil
         for env in app.config.environments {
             for variable in Self.variables(env.repository.credentials) + (env.mode == .pullRequest ? [env.forge.tokenEnv].compactMap { $0 } : []) {
                 let set = !(environment[variable] ?? "").isEmpty
@@ -60,6 +61,11 @@ struct DoctorCommand: AsyncParsableCommand {
                     report(true, "\(env.name): forge", "\(env.forge.kind.rawValue) \(env.forge.project ?? "") answers; \(open.count) open promotion PR(s)")
                 } catch {
                     report(false, "\(env.name): forge", "\(error)")
+                }
+            }
+            if let checkSources {
+                for check in await Self.verifySources(env, config: app.config, sources: checkSources, environment: environment) {
+                    report(check.ok, check.name, check.detail)
                 }
             }
         }

@@ -160,7 +160,9 @@ public struct OperatorRoutes: Sendable {
             AccessMiddleware.logRefusal(AccessControl.unauthorized("the login token is not valid"), request: request, peer: context.remoteAddress?.ipAddress, logger: logger)
             return Self.html(.unauthorized, renderer.login(message: "That token is not valid."))
         }
-        let (id, _) = sessions.open(Principal(name: principal.name, scopes: principal.scopes, proof: .session), now: engine.now())
+        guard let (id, _) = sessions.open(Principal(name: principal.name, scopes: principal.scopes, proof: .session), now: engine.now()) else {
+            return Self.html(.unauthorized, renderer.login(message: "That token is not valid."))
+        }
         logger.info("page login", metadata: ["actor": "\(principal.name)"])
         return Response(status: .seeOther, headers: [.location: "/", .setCookie: sessions.cookie(id)])
     }
@@ -170,7 +172,7 @@ public struct OperatorRoutes: Sendable {
         let headers = ServiceHandlers.headers(request)
         if let id = SessionStore.id(fromCookie: headers["cookie"]), let session = sessions.session(id, now: engine.now()) {
             guard SessionStore.csrfMatches(fields["csrf"], session), Self.sameOrigin(request) else { return refusedCrossSite(request, context) }
-            sessions.close(id)
+            sessions.close(id, now: engine.now())
         }
         return Response(status: .seeOther, headers: [.location: "/", .setCookie: sessions.cookie(nil)])
     }

@@ -63,7 +63,7 @@ public struct PromoteServer: Sendable {
             logger.warning("no service.access is configured: the status page and the read API answer 401 to everyone")
         }
         operatorRoutes = OperatorRoutes(
-            engine: engine, access: access, sessions: SessionStore(lifetime: settings.access?.sessionLifetime ?? 8 * 3600),
+            engine: engine, access: access, sessions: SessionStore(lifetime: settings.access?.sessionLifetime ?? 8 * 3600, access: access),
             status: StatusReader(engine: engine, refreshAfter: settings.pageRefresh),
             requests: PromotionRequests(engine: engine, workers: workers), logger: logger)
         self.host = host

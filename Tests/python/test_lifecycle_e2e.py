@@ -241,3 +241,72 @@ def test_kill_9_between_actions_then_a_second_run_agrees(step):
         agree(w)
     finally:
         w.close()
+
+
+# -- faults at the git push and at a store write ---------------------------------------------------------------------
+
+def hook(w, name, script):
+    path = w.bare / "hooks" / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+
+
+def test_a_push_the_server_refuses_once_then_a_second_run_agrees():
+    w = World(FILES, drift="repair", extra_config="    reviewers: [ml-leads]\n")
+    try:
+        hook(w, "pre-receive", 'cat >/dev/null\nif [ ! -e "$GIT_DIR/refused-once" ]; then touch "$GIT_DIR/refused-once"; '
+                               'echo "held by the test" >&2; exit 1; fi\n')
+        r = w.release("jukebox", "1.4.2", check=False)
+        assert r.returncode == 1 and "held by the test" in r.stderr
+        assert bot_commits(w) == [] and mine(w) == [], "nothing after the refused push ran"
+        w.release("jukebox", "1.4.2")
+        agree(w)
+    finally:
+        w.close()
+
+
+def test_a_push_whose_answer_is_lost_landed_once_and_a_second_run_agrees():
+    """The server updates main, then stalls past the client's idle timeout before answering (a reference-transaction
+    hook sleeps in its `committed` phase): the push landed but its answer never came."""
+    w = World(FILES, drift="repair", extra_config="    reviewers: [ml-leads]\n")
+    try:
+        w.config.write_text(w.config.read_text().replace("  branch: main\n", "  branch: main\n  timeouts: {idle: 2}\n", 1))
+        hook(w, "reference-transaction", 'cat >/dev/null\nif [ "$1" = committed ] && [ ! -e "$GIT_DIR/slow-once" ]; then '
+                                         'touch "$GIT_DIR/slow-once"; sleep 6; fi\n')
+        first = w.release("jukebox", "1.4.2", check=False)
+        assert first.returncode == 1 and "timed out" in first.stderr, first.stderr
+        assert bot_commits(w) != [], "the push landed although its answer was lost"
+        w.release("jukebox", "1.4.2")
+        agree(w)
+    finally:
+        w.close()
+
+
+def test_a_store_write_that_fails_between_actions_then_a_second_run_agrees():
+    """The state database is locked by another writer while the pull request is being opened: the write that records
+    the proposal fails (after the store's busy timeout); the next run finds the open PR and records it, once."""
+    import sqlite3
+    w = World(FILES, drift="repair", extra_config="    reviewers: [ml-leads]\n")
+    try:
+        w.fault(kind="delay", delayMilliseconds=3000, count=1, **FAULTS["pr-create"])
+        proc = subprocess.Popen([str(binary("promote")), "release", "jukebox", "1.4.2", "--uri", "gs://models/jukebox/1.4.2"],
+                                env=w.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and w.tip(BOT) is None:
+            time.sleep(0.05)
+        assert w.tip(BOT) is not None, "the bot branch was pushed"
+        blocker = sqlite3.connect(str(w.dir / "state" / "promote.db"), timeout=10, isolation_level=None)
+        try:
+            blocker.execute("BEGIN EXCLUSIVE")
+            _, err = proc.communicate(timeout=60)
+            assert proc.returncode == 1, "the release failed at the store write"
+            assert "database" in err.lower() or "state" in err.lower(), err
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        w.release("jukebox", "1.4.2")
+        agree(w)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        w.close()

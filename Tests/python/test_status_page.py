@@ -261,3 +261,49 @@ def test_a_session_cookie_is_not_sent_cross_site(world, browser):
         server.server_close()
     assert world.state("SELECT COUNT(*) FROM promotion")[0][0] == 0
     assert "access refused" in world.log()
+
+
+def test_sessions_are_signed_survive_a_restart_and_end_with_the_token(world):
+    """A session is a signed cookie, not a row in one process's memory: it works after a restart (and on any
+    replica with the same access tokens), a tampered cookie is refused, logging out ends it, and rotating the token
+    it was opened with ends every session of that token."""
+    import re
+    import urllib.parse
+
+    def login(token):
+        status, headers, _ = world.request("POST", "/login", urllib.parse.urlencode({"token": token}).encode(),
+                                           {"content-type": "application/x-www-form-urlencoded"})
+        assert status == 303, status
+        assert "HttpOnly" in headers["set-cookie"] and "SameSite=Strict" in headers["set-cookie"]
+        return headers["set-cookie"].split(";")[0]
+
+    def page(cookie):
+        status, _, body = world.request("GET", "/", headers={"cookie": cookie})
+        return status, body.decode()
+
+    world.start()
+    cookie = login(OPS_TOKEN)
+    assert OPS_TOKEN not in cookie, "the token itself never travels in the cookie"
+    assert page(cookie)[0] == 200
+    world.terminate()
+    world.start()
+    status, html = page(cookie)
+    assert status == 200, "the session survives a restart"
+    name, value = cookie.split("=", 1)
+    tampered = f"{name}={value[:-1]}{'0' if value[-1] != '0' else '1'}"
+    assert page(tampered)[0] == 401
+    forged = f"{name}={value.replace(value.split('.')[1], 'ZGFzaGJvYXJkcw')}"  # another token's name, same MAC
+    assert page(forged)[0] == 401
+
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', html).group(1)
+    status, _, _ = world.request("POST", "/logout", urllib.parse.urlencode({"csrf": csrf}).encode(),
+                                 {"content-type": "application/x-www-form-urlencoded", "cookie": cookie})
+    assert status == 303
+    assert page(cookie)[0] == 401, "logged out"
+
+    other = login(OPS_TOKEN)
+    assert page(other)[0] == 200
+    world.terminate()
+    world.env["E2E_OPS_TOKEN"] = OPS_TOKEN + "-rotated"
+    world.start()
+    assert page(other)[0] == 401, "rotating the token ends its sessions"

@@ -199,7 +199,7 @@ public enum ConfigDecoder {
         return EnvironmentSettings(
             name: name, path: path, mode: mode, drift: drift, repository: repo, forge: envForge,
             labels: r.stringList("labels") ?? [], reviewers: r.stringList("reviewers") ?? [], gates: gates,
-            draft: r.bool("draft") ?? false, autoMerge: r.bool("autoMerge") ?? false, stage: stage)
+            draft: r.bool("draft") ?? false, autoMerge: r.bool("autoMerge") ?? false, verify: decodeVerify(&r), stage: stage)
     }
 
     /// A `gates:` mapping: metric -> expression, or `none` (no gate on that metric: a model switches off its

@@ -22,12 +22,34 @@ public struct ArgoCDApplicationState: Sendable, Hashable, Codable {
     public var healthStatus: String
     /// `status.health.message` or the operation's message, if any.
     public var message: String?
+    /// `status.sync.revisions`: the commit of each source of a multi-source application, in source order (else empty).
+    public var revisions: [String]
+    /// `status.operationState.phase` of the last or running sync: `Running`, `Terminating`, `Failed`, `Error` or
+    /// `Succeeded`; nil when no operation has run.
+    public var operationPhase: String?
 
-    public init(syncStatus: String, revision: String?, healthStatus: String, message: String? = nil) {
+    public init(
+        syncStatus: String, revision: String?, healthStatus: String, message: String? = nil, revisions: [String] = [],
+        operationPhase: String? = nil
+    ) {
         self.syncStatus = syncStatus
         self.revision = revision
         self.healthStatus = healthStatus
         self.message = message
+        self.revisions = revisions
+        self.operationPhase = operationPhase
+    }
+}
+
+extension ArgoCDApplicationState {
+    /// Decodes what an earlier Promote encoded too: `revisions` may be absent (then empty).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            syncStatus: try c.decode(String.self, forKey: .syncStatus), revision: try c.decodeIfPresent(String.self, forKey: .revision),
+            healthStatus: try c.decode(String.self, forKey: .healthStatus), message: try c.decodeIfPresent(String.self, forKey: .message),
+            revisions: try c.decodeIfPresent([String].self, forKey: .revisions) ?? [],
+            operationPhase: try c.decodeIfPresent(String.self, forKey: .operationPhase))
     }
 }
 

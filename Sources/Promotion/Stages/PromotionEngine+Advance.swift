@@ -66,16 +66,18 @@ extension PromotionEngine {
 
     /// One sample of every check of `verify` for `proposal` (observe): a check that cannot run is a failed verdict.
     func observeChecks(_ verify: VerifySettings, env: EnvironmentSettings, proposal: Proposal) async -> [CheckVerdict] {
-        let values = ["model": proposal.model, "env": env.name, "version": proposal.version]
         var verdicts: [CheckVerdict] = []
         guard let checks = deploymentChecks else {
             return [CheckVerdict(check: "verify", passed: false, detail: "no check client is configured: the checks cannot run")]
         }
         if let argo = verify.argoCD {
-            let name = argo.application.replacingPlaceholders(values)
+            let name = argo.applicationName(model: proposal.model, environment: env.name)
             do {
                 let state = try await checks.argoCDApplication(argo, name: name)
-                let reaches = await revision(state.revision, reaches: proposal.commit, in: env)
+                var reaches = false
+                for candidate in [state.revision].compactMap({ $0 }) + state.revisions where !reaches {
+                    reaches = await revision(candidate, reaches: proposal.commit, in: env)
+                }
                 verdicts.append(VerificationWindow.judge(argoCD: state, application: name, revisionReachesCommit: reaches))
             } catch let unavailable as CheckUnavailable {
                 verdicts.append(VerificationWindow.judge(unavailable: unavailable, check: "argocd \(name)"))
@@ -86,7 +88,8 @@ extension PromotionEngine {
         if let prometheus = verify.prometheus {
             for query in prometheus.queries {
                 do {
-                    let samples = try await checks.prometheusQuery(prometheus, query: query.query.replacingPlaceholders(values))
+                    let samples = try await checks.prometheusQuery(
+                        prometheus, query: query.promQL(model: proposal.model, environment: env.name, version: proposal.version))
                     verdicts.append(VerificationWindow.judge(query: query, samples: samples))
                 } catch let unavailable as CheckUnavailable {
                     verdicts.append(VerificationWindow.judge(unavailable: unavailable, check: "prometheus \(query.name)"))
@@ -99,8 +102,8 @@ extension PromotionEngine {
     }
 
     /// True when `revision` is the promoted `commit` or a descendant of it on the environment's branch (git says).
-    func revision(_ revision: String?, reaches commit: String?, in env: EnvironmentSettings) async -> Bool {
-        guard let revision, let commit else { return false }
+    func revision(_ revision: String, reaches commit: String?, in env: EnvironmentSettings) async -> Bool {
+        guard let commit else { return false }
         if revision == commit { return true }
         guard let repo = try? repository(env.repository) else { return false }
         try? await repo.fetch()

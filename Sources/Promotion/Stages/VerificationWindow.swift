@@ -15,6 +15,9 @@ public enum VerificationWindow {
         guard revisionReachesCommit else {
             return CheckVerdict(check: check, passed: false, detail: "synced at \(state.revision ?? "no revision"), which does not contain the promoted commit")
         }
+        if let phase = state.operationPhase, phase == "Running" || phase == "Terminating" {
+            return CheckVerdict(check: check, passed: false, detail: "a sync is still \(phase.lowercased())\(message)")
+        }
         guard state.healthStatus == "Healthy" else {
             return CheckVerdict(check: check, passed: false, detail: "health is \(state.healthStatus), not Healthy\(message)")
         }
