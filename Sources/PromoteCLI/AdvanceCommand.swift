@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Promotion
 import Service
 
@@ -25,6 +26,13 @@ struct AdvanceCommand: AsyncParsableCommand {
         try await CLIFailure.reporting(json: json) {
             let app = try Composition(configPath: global.config)
             let report = try await app.engine.advance(model: model, dryRun: dryRun, origin: actor.resolved())
+            if !dryRun {
+                // As the service does: merges recorded and versions verified reach the CDEvent sinks and MLflow.
+                let logger = Logger(label: "promote.advance")
+                let sink = CDEventSink(sinks: app.config.service.eventSinks, logger: logger)
+                await MergeFollowUp(engine: app.engine, registry: try app.registry(), sink: sink, logger: logger).advanced(report)
+                await sink.finish()
+            }
             if json {
                 print(DocumentEncoder.line(report))
             } else if report.entries.isEmpty {

@@ -50,7 +50,7 @@ public struct PromoteServer: Sendable {
                 allowUnsigned: allowUnauthenticated)
         }
         workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger)
-        stages = StageSchedule(engine: engine, workers: workers, logger: logger)
+        stages = StageSchedule(engine: engine, workers: workers, followUp: followUp, logger: logger)
         followUp.stateChanged = { [stages] in stages.kick() }
         workers.finished = { [stages] in stages.kick() }
         schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger)

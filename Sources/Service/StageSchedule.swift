@@ -12,11 +12,14 @@ public final class StageSchedule: Service, Sendable {
     let engine: PromotionEngine
     let workers: PromotionWorkers
     let logger: Logger
+    /// Tells the registry and the CDEvent sinks when a version is verified.
+    let followUp: MergeFollowUp?
     private let kicks: AsyncStream<Void>
     private let kickSink: AsyncStream<Void>.Continuation
 
-    public init(engine: PromotionEngine, workers: PromotionWorkers, logger: Logger) {
+    public init(engine: PromotionEngine, workers: PromotionWorkers, followUp: MergeFollowUp? = nil, logger: Logger) {
         self.engine = engine
+        self.followUp = followUp
         self.workers = workers
         self.logger = logger
         (kicks, kickSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -57,6 +60,7 @@ public final class StageSchedule: Service, Sendable {
         do {
             let engine = self.engine
             let report = try await workers.exclusively { try await engine.advance(model: model, origin: origin) }
+            if let followUp { await followUp.advanced(report) }
             for entry in report.entries {
                 logger.info(
                     "stage \(entry.action.rawValue)",

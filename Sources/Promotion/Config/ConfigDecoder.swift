@@ -288,6 +288,7 @@ public enum ConfigDecoder {
                 service.mlflow = .init(
                     url: url, secretEnv: m.string("secretEnv"), tokenEnv: m.string("tokenEnv"), aliases: aliases,
                     artifactsDestination: m.string("artifactsDestination"))
+                if let moment = m.choice("writeBack", ServiceSettings.MLflow.WriteBack.self) { service.mlflow?.writeBack = moment }
             }
             m.finish()
         }

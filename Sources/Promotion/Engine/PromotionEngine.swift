@@ -238,6 +238,8 @@ struct Run {
             liveVersion: live?.version, failingGates: gateResults.filter(\.blocks).map(\.detail), branchHoldsWanted: plan == nil,
             proposal: stored.first { $0.version == request.version }?.state, labelsMissing: !env.labels.isEmpty,
             autoMerge: env.autoMerge)
+        facts.checksRequired = env.stage.checksRequired
+        facts.ownStatusPasses = !gateResults.contains(where: \.blocks) && request.skipStagesReason == nil
         var observed = Observed(env: env, repo: repo, forge: forge, live: live, gateResults: gateResults, base: base, plan: plan, facts: facts)
         guard env.mode == .pullRequest, plan != nil, let forge else { return observed }
 
@@ -258,10 +260,35 @@ struct Run {
             let tip = try await repo.history(of: bot, touching: nil, limit: 1).first
             facts.botBranchEdited = tip.map { !Self.isPromoteCommit($0, model: request.model, environment: env.name) } ?? false
         }
+        if facts.checksRequired, let head = pr?.headSHA, facts.botBranch == .holdsWanted, !options.dryRun {
+            // What autoMerge waits on: every other status and check on the head (Promote's own is decided here).
+            let checks = try await Self.forgeCall(env) { try await forge.commitChecks(on: head) }
+            facts.headChecksGreen = checks.allSatisfy { $0.context == Self.statusContext || $0.state == .success }
+        }
         observed.pullRequest = pr
         observed.staged = try await stagedEntry(before: env)
         observed.facts = facts
         return observed
+    }
+
+    /// The context of Promote's own commit status (`checks: {required: true}`).
+    static let statusContext = "promote"
+
+    /// Promote's commit status on the PR head: the gate verdicts and where the version stands in the stages.
+    func commitStatus(_ o: Observed) -> CommitStatus {
+        let gates = o.gateResults.isEmpty ? "no gates" : o.gateResults.contains(where: \.blocks)
+            ? "gates failed (forced): " + o.gateResults.filter(\.blocks).map(\.gate.metric).joined(separator: ", ")
+            : "gates passed"
+        let stages: String
+        if let reason = request.skipStagesReason {
+            stages = "stages skipped: \(reason)"
+        } else if let from = o.env.stage.from {
+            stages = "verified in \(from)"
+        } else {
+            stages = "entry point"
+        }
+        return CommitStatus(
+            context: Self.statusContext, state: o.facts.ownStatusPasses ? .success : .failure, description: "\(gates); \(stages)")
     }
 
     /// True when Promote wrote `commit` for `model` in `environment` (its provenance trailers say so).
@@ -341,6 +368,10 @@ struct Run {
                 guard let pr = pullRequest else { continue }
                 outcome = .open
                 try await recordProposed(o, pullRequest: pr, head: head ?? pr.headSHA, action: prAction)
+            case .setCommitStatus:
+                guard let forge = o.forge, let sha = head ?? pullRequest?.headSHA else { continue }
+                let status = commitStatus(o)
+                try await Self.forgeCall(env) { try await forge.setCommitStatus(status, on: sha) }
             case .merge:
                 guard let pr = pullRequest, let forge = o.forge else { continue }
                 do {

@@ -15,6 +15,7 @@ extension PromotionEngine {
                 try await sampleWindows(model: name, into: &report)
             }
             try await carryOn(model: name, dryRun: dryRun, origin: origin, into: &report)
+            if !dryRun { try await mergeWhenGreen(model: name, origin: origin, into: &report) }
         }
         return report
     }
@@ -111,6 +112,33 @@ extension PromotionEngine {
         let ids = history.map(\.id)
         guard let r = ids.firstIndex(of: revision), let c = ids.firstIndex(of: commit) else { return false }
         return r <= c  // newest first: the revision is the commit or came after it
+    }
+
+    /// Decides again every open pull request of `model` that `autoMerge` holds until its required checks are green
+    /// (`checks: {required: true}`): the status is set again, and the PR merged once every check on its head passed.
+    func mergeWhenGreen(model: String, origin: String, into report: inout AdvanceReport) async throws {
+        let proposals = try await store.proposals(model: model, environment: nil)
+        for proposal in proposals where proposal.state == .pullRequestOpen {
+            guard let env = config.environment(named: proposal.environment), env.autoMerge, env.stage.checksRequired,
+                StageRules.entry(version: proposal.version, into: env, proposals: proposals, now: now()).admits  // not a skip: a person merges that
+            else { continue }
+            let metrics = try await store.ledger(model: model, environment: env.name)
+                .first { $0.status == .proposed && $0.version == proposal.version }?.metrics ?? [:]
+            do {
+                let request = try ReleaseRequest.validated(
+                    model: model, version: proposal.version, uri: proposal.uri, metrics: metrics, environments: [env.name])
+                _ = try await release(request, options: PromotionOptions(origin: origin))
+                if let after = try await store.proposal(model: model, version: proposal.version, environment: env.name),
+                    after.state == .live || after.state == .verified
+                {
+                    report.entries.append(.init(
+                        model: model, version: proposal.version, environment: env.name, action: .merged,
+                        detail: "every check on the head passed: merged \(after.pullRequestURL ?? "")"))
+                }
+            } catch {
+                report.entries.append(.init(model: model, version: proposal.version, environment: env.name, action: .failed, detail: "\(error)"))
+            }
+        }
     }
 
     /// Carries every version verified (and soaked) in an environment's `from` on, until nothing moves.
