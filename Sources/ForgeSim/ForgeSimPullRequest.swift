@@ -21,6 +21,10 @@ public struct ForgeSimPullRequest: Sendable, Hashable, Codable {
     public var updatedAt: String
     public var closedAt: String?
     public var mergedAt: String?
+    /// Who merged it (the bot through the API, a person through `/_sim/pulls/N/merge?by=LOGIN`).
+    public var mergedBy: String? = nil
+    /// Who closed it without merging.
+    public var closedBy: String? = nil
 }
 
 /// A comment on a pull request.

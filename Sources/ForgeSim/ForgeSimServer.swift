@@ -84,14 +84,24 @@ public final class ForgeSimServer: Sendable {
     public func pullRequests(project: String) async throws -> [ForgeSimPullRequest] { try await forge.pullRequests(project: project) }
     /// Merges as a person would with the web UI.
     @discardableResult
-    public func mergeAsHuman(project: String, number: Int, squash: Bool = false) async throws -> ForgeSimPullRequest {
-        try await forge.humanMerge(project: project, number: number, squash: squash)
+    public func mergeAsHuman(project: String, number: Int, squash: Bool = false, by login: String = "promote-bot") async throws -> ForgeSimPullRequest {
+        try await forge.humanMerge(project: project, number: number, squash: squash, by: login)
     }
     /// Closes without merging, as a person would.
     @discardableResult
-    public func closeAsHuman(project: String, number: Int) async throws -> ForgeSimPullRequest {
-        try await forge.humanClose(project: project, number: number)
+    public func closeAsHuman(project: String, number: Int, by login: String = "promote-bot") async throws -> ForgeSimPullRequest {
+        try await forge.humanClose(project: project, number: number, by: login)
     }
+    /// Sets another CI's status (or, `checkRun`, a GitHub check run: `state` its status, `conclusion` once completed)
+    /// on `ref` (a SHA or a branch), `state` in the flavour's own words.
+    @discardableResult
+    public func setOtherStatus(project: String, ref: String, context: String, state: String, conclusion: String? = nil,
+                               description: String = "", targetURL: String? = nil, checkRun: Bool = false) async throws -> SimCommitStatus {
+        try await forge.setOtherStatus(project: project, ref: ref, context: context, state: state, conclusion: conclusion,
+                                       description: description, targetURL: targetURL, checkRun: checkRun)
+    }
+    /// Every status and check run on `ref` (a SHA or a branch), oldest first.
+    public func statuses(project: String, ref: String) async throws -> [SimCommitStatus] { try await forge.statuses(project: project, ref: ref) }
     /// Creates repository labels (Gitea needs them to exist before they are added).
     public func defineLabels(project: String, _ names: [String]) async throws { try await forge.defineLabels(project: project, names: names) }
 

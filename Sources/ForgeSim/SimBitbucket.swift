@@ -12,6 +12,7 @@ extension SimForge {
         var p = try project("\(s[1])/\(s[2])")
         let rest = Array(s.dropFirst(3))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
             return .json(200, ["type": "repository", "name": .string(p.name), "full_name": .string(p.path), "scm": "git",
@@ -141,7 +142,8 @@ extension SimForge {
             ["type": "user", "account_id": .string(id), "display_name": .string(id), "nickname": .string(id)]
         })
         if let sha = pr.mergeCommitSHA { j["merge_commit"] = ["hash": .string(sha)] } else { j["merge_commit"] = nil }
-        if pr.state == .closed { j["closed_by"] = bitbucketAccount("promote-bot", r) } else { j["closed_by"] = nil }
+        // Bitbucket names whoever merged or declined the pull request in `closed_by`.
+        if let by = pr.state == .open ? nil : (pr.closedBy ?? pr.mergedBy) { j["closed_by"] = bitbucketAccount(by, r) } else { j["closed_by"] = nil }
         for (side, ref, sha) in [("source", pr.head, pr.headSHA), ("destination", pr.base, pr.baseSHA)] {
             if var e = j[side] {
                 e["branch"] = ["name": .string(ref)]

@@ -295,7 +295,7 @@ final class SimForge: @unchecked Sendable {
     }
 
     /// Merges on the bare repository, as the forge's merge button does.
-    func mergePullRequest(in p: inout SimProject, _ number: Int, squash: Bool) throws(SimHTTPError) -> ForgeSimPullRequest {
+    func mergePullRequest(in p: inout SimProject, _ number: Int, squash: Bool, by login: String = "promote-bot") throws(SimHTTPError) -> ForgeSimPullRequest {
         var pr = try pull(p, number)
         guard pr.state == .open else {
             throw SimHTTPError(status: 405, body: errorBody(status: 405, message: "Pull Request is not mergeable"))
@@ -311,15 +311,17 @@ final class SimForge: @unchecked Sendable {
         pr.mergeCommitSHA = sha
         pr.mergedAt = now
         pr.closedAt = now
+        pr.mergedBy = login
         pr.updatedAt = now
         p.pulls[number] = pr
         return pr
     }
 
-    func closePullRequest(in p: inout SimProject, _ number: Int) throws(SimHTTPError) -> ForgeSimPullRequest {
+    func closePullRequest(in p: inout SimProject, _ number: Int, by login: String = "promote-bot") throws(SimHTTPError) -> ForgeSimPullRequest {
         var pr = try pull(p, number)
         if pr.state == .open {
             pr.state = .closed
+            pr.closedBy = login
             pr.closedAt = Self.now()
             pr.updatedAt = pr.closedAt!
             p.pulls[number] = pr
@@ -414,26 +416,48 @@ final class SimForge: @unchecked Sendable {
         return refreshed(p.pulls.values.sorted { $0.number < $1.number }, p)
     }
 
-    func humanMerge(project path: String, number: Int, squash: Bool) async throws -> ForgeSimPullRequest {
-        try await runThrowing { try self.humanMergeSync(project: path, number: number, squash: squash) }
+    func humanMerge(project path: String, number: Int, squash: Bool, by login: String) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanMergeSync(project: path, number: number, squash: squash, by: login) }
     }
 
-    private func humanMergeSync(project path: String, number: Int, squash: Bool) throws -> ForgeSimPullRequest {
+    private func humanMergeSync(project path: String, number: Int, squash: Bool, by login: String) throws -> ForgeSimPullRequest {
         var p = try project(path)
-        let pr = try mergePullRequest(in: &p, number, squash: squash)
+        let pr = try mergePullRequest(in: &p, number, squash: squash, by: login)
         save(p)
         return pr
     }
 
-    func humanClose(project path: String, number: Int) async throws -> ForgeSimPullRequest {
-        try await runThrowing { try self.humanCloseSync(project: path, number: number) }
+    func humanClose(project path: String, number: Int, by login: String) async throws -> ForgeSimPullRequest {
+        try await runThrowing { try self.humanCloseSync(project: path, number: number, by: login) }
     }
 
-    private func humanCloseSync(project path: String, number: Int) throws -> ForgeSimPullRequest {
+    private func humanCloseSync(project path: String, number: Int, by login: String) throws -> ForgeSimPullRequest {
         var p = try project(path)
-        let pr = try closePullRequest(in: &p, number)
+        let pr = try closePullRequest(in: &p, number, by: login)
         save(p)
         return pr
+    }
+
+    /// Sets another CI's status or check run on `ref` (a SHA or a branch); `state` in the flavour's own words.
+    func setOtherStatus(project path: String, ref: String, context: String, state: String, conclusion: String?, description: String,
+                        targetURL: String?, checkRun: Bool) async throws -> SimCommitStatus {
+        try await runThrowing { () throws -> SimCommitStatus in
+            var p = try self.project(path)
+            let sha = try self.commit(p, ref)
+            let s = self.recordStatus(&p, sha: sha, context: context, state: state, conclusion: conclusion, description: description,
+                                      targetURL: targetURL, checkRun: checkRun, creator: "other-ci")
+            self.save(p)
+            return s
+        }
+    }
+
+    /// Every status and check run on `ref` (a SHA or a branch), oldest first.
+    func statuses(project path: String, ref: String) async throws -> [SimCommitStatus] {
+        try await runThrowing { () throws -> [SimCommitStatus] in
+            let p = try self.project(path)
+            let sha = try self.commit(p, ref)
+            return p.statuses.filter { $0.sha == sha }
+        }
     }
 
     func addComment(in p: inout SimProject, _ number: Int, body: String) throws(SimHTTPError) -> ForgeSimComment {
@@ -466,6 +490,9 @@ struct SimProject: Sendable {
     var pulls: [Int: ForgeSimPullRequest] = [:]
     var nextNumber = 0
     var nextCommentID = 0
+    /// Commit statuses and check runs, oldest first.
+    var statuses: [SimCommitStatus] = []
+    var nextStatusID = 0
     var labels: [SimLabel] = [SimLabel(id: 1, name: "promotion"), SimLabel(id: 2, name: "bug"), SimLabel(id: 3, name: "enhancement")]
 
     var owner: String { path.split(separator: "/").dropLast().joined(separator: "/") }

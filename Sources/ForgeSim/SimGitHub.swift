@@ -12,12 +12,10 @@ extension SimForge {
         var p = try project("\(s[1])/\(s[2])")
         let rest = Array(s.dropFirst(3))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
-            var repo = githubText(SimTemplates.githubRepository, p, r)
-            repo["template_repository"] = nil  // GitHub's own example has null here, which its 2020 schema does not allow
-            repo["default_branch"] = "main"
-            return .json(200, repo)
+            return .json(200, githubRepository(p, r))
         case ("GET", 1, "pulls"):
             let state = r.query["state"] ?? "open"
             var prs = p.pulls.values.sorted { $0.number > $1.number }
@@ -105,6 +103,8 @@ extension SimForge {
             }
             let c = try addComment(in: &p, number, body: body)
             return .json(201, githubComment(c, number, p, r))
+        case ("GET", "issues", []):
+            return .json(200, githubIssue(refreshed([try pull(p, number)], p)[0], p, r))
         case ("GET", "issues", ["comments"]):
             let pr = try pull(p, number)
             let (slice, headers) = page(pr.comments, r, perPageKey: "per_page", defaultSize: 30, maxSize: 100)
@@ -132,6 +132,15 @@ extension SimForge {
         return .template(t)
     }
 
+    /// The repository: GitHub's example, with the fields API version 2022-11-28 requires that the 2020 example lacks.
+    func githubRepository(_ p: SimProject, _ r: SimRequest) -> SimJSON {
+        var repo = githubText(SimTemplates.githubRepository, p, r)
+        repo["template_repository"] = nil  // GitHub's own example has null here, which its 2020 schema does not allow
+        repo["default_branch"] = "main"
+        repo["has_discussions"] = false
+        return repo
+    }
+
     func githubUser(_ r: SimRequest, login: String = "promote-bot") -> SimJSON {
         var u = SimJSON.template(SimTemplates.githubUser.replacingOccurrences(of: "https://api.github.com", with: r.origin)
             .replacingOccurrences(of: "https://github.com", with: r.origin).replacingOccurrences(of: "octocat", with: login))
@@ -144,6 +153,8 @@ extension SimForge {
         j["id"] = .int(l.id)
         j["name"] = .string(l.name)
         j["url"] = .string("\(r.origin)/repos/\(p.path)/labels/\(l.name)")
+        j["archived_at"] = .null  // API version 2022-11-28 requires these (null for a label in use); the 2020 example lacks them
+        j["archived_by"] = .null
         return j
     }
 
@@ -156,7 +167,31 @@ extension SimForge {
         j["url"] = .string("\(r.origin)/repos/\(p.path)/issues/comments/\(c.id)")
         j["html_url"] = .string("\(r.origin)/\(p.path)/pull/\(number)#issuecomment-\(c.id)")
         j["user"] = githubUser(r)
+        j["author_association"] = "COLLABORATOR"  // GitHub's example says "collaborator"; the API sends the upper-case enum
         return j
+    }
+
+    /// The issue side of a pull request (`GET /issues/N`): where GitHub says who closed it (`closed_by`). Not in the
+    /// 2020 description's kept operations; shaped on API version 2022-11-28's `issue` (githubkit's model parses it).
+    func githubIssue(_ pr: ForgeSimPullRequest, _ p: SimProject, _ r: SimRequest) -> SimJSON {
+        let api = "\(r.origin)/repos/\(p.path)/issues/\(pr.number)"
+        let closer = pr.state == .merged ? pr.mergedBy : pr.closedBy
+        return [
+            "id": .int(pr.id), "node_id": .string("I_sim\(pr.id)"), "url": .string(api), "repository_url": .string("\(r.origin)/repos/\(p.path)"),
+            "labels_url": .string(api + "/labels{/name}"), "comments_url": .string(api + "/comments"), "events_url": .string(api + "/events"),
+            "html_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number)"), "number": .int(pr.number),
+            "state": .string(pr.state == .open ? "open" : "closed"),
+            "state_reason": pr.state == .open ? .null : .string(pr.state == .merged ? "completed" : "not_planned"),
+            "title": .string(pr.title), "body": .string(pr.body), "user": githubUser(r),
+            "labels": .array(pr.labels.compactMap { p.label($0) }.map { githubLabel($0, p, r) }),
+            "assignee": .null, "assignees": [], "milestone": .null, "locked": false, "comments": .int(pr.comments.count),
+            "pull_request": ["url": .string("\(r.origin)/repos/\(p.path)/pulls/\(pr.number)"), "html_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number)"),
+                             "diff_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number).diff"), "patch_url": .string("\(r.origin)/\(p.path)/pull/\(pr.number).patch"),
+                             "merged_at": SimJSON.str(pr.mergedAt)],
+            "closed_at": SimJSON.str(pr.closedAt), "created_at": .string(pr.createdAt), "updated_at": .string(pr.updatedAt),
+            "closed_by": pr.state == .open ? .null : githubUser(r, login: closer ?? "promote-bot"),
+            "author_association": "COLLABORATOR",
+        ]
     }
 
     func githubPull(_ pr: ForgeSimPullRequest, _ p: SimProject, _ r: SimRequest, simple: Bool) -> SimJSON {
@@ -182,6 +217,8 @@ extension SimForge {
                 var t = team
                 t["slug"] = .string(slug)
                 t["name"] = .string(slug)
+                t["type"] = "organization"  // required by API version 2022-11-28, absent from the 2020 example
+                t["parent"] = .null
                 return t
             }
             j["requested_teams"] = .array(teams)
@@ -201,7 +238,7 @@ extension SimForge {
             j["merged"] = .bool(pr.state == .merged)
             j["mergeable"] = .null
             j["mergeable_state"] = .string(pr.state == .open ? "clean" : "unknown")
-            j["merged_by"] = pr.state == .merged ? githubUser(r) : .null
+            j["merged_by"] = pr.state == .merged ? githubUser(r, login: pr.mergedBy ?? "promote-bot") : .null
             j["comments"] = .int(pr.comments.count)
             j["review_comments"] = 0
             j["commits"] = 1

@@ -16,6 +16,7 @@ extension SimForge {
         var p = try project(key)
         let rest = Array(s.dropFirst(2))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         if m == "GET" && rest.isEmpty { return .json(200, gitlabProject(p, r)) }
         if m == "DELETE", rest.count >= 3, rest[0] == "repository", rest[1] == "branches" {
             let branch = rest.dropFirst(2).joined(separator: "/")
@@ -165,9 +166,9 @@ extension SimForge {
         j["created_at"] = .string(pr.createdAt)
         j["updated_at"] = .string(pr.updatedAt)
         j["closed_at"] = pr.state == .closed ? SimJSON.str(pr.closedAt) : .null
-        j["closed_by"] = pr.state == .closed ? gitlabUser("promote-bot", r) : .null
+        j["closed_by"] = pr.state == .closed ? gitlabUser(pr.closedBy ?? "promote-bot", r) : .null
         j["merged_at"] = SimJSON.str(pr.mergedAt)
-        j["merged_by"] = pr.state == .merged ? gitlabUser("promote-bot", r) : .null
+        j["merged_by"] = pr.state == .merged ? gitlabUser(pr.mergedBy ?? "promote-bot", r) : .null
         j["merge_user"] = j["merged_by"]
         j["source_branch"] = .string(pr.head)
         j["target_branch"] = .string(pr.base)

@@ -12,6 +12,7 @@ extension SimForge {
         var p = try project("\(s[1])/\(s[2])")
         let rest = Array(s.dropFirst(3))
         defer { save(p) }
+        if let answer = try commitStatusRoute(r, &p, rest) { return answer }
         switch (m, rest.count, rest.first) {
         case ("GET", 0, _):
             var j = giteaText(SimTemplates.giteaRepository, p, r)
@@ -171,7 +172,7 @@ extension SimForge {
         j["draft"] = .bool(pr.draft)
         j["merged"] = .bool(pr.state == .merged)
         j["merged_at"] = SimJSON.str(pr.mergedAt)
-        j["merged_by"] = pr.state == .merged ? giteaUser("promote-bot", r) : .null
+        j["merged_by"] = pr.state == .merged ? giteaUser(pr.mergedBy ?? "promote-bot", r) : .null
         j["merge_commit_sha"] = pr.state == .merged ? SimJSON.str(pr.mergeCommitSHA) : .null
         j["mergeable"] = .bool(pr.state == .open)
         j["created_at"] = .string(pr.createdAt)

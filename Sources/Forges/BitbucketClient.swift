@@ -115,6 +115,23 @@ public struct BitbucketClient: ForgeAdapter {
                                                          json: ["type": "pullrequest_merge_parameters", "merge_strategy": .string(strategy)]).json())
     }
 
+    /// Sets the build status keyed `status.context` (Bitbucket replaces a status with the same key). Bitbucket wants
+    /// a `url`; without a target URL the commit's API address is sent.
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        let commit = "\(repoPath)/commit/\(ForgeTransport.escapeSegment(sha))"
+        _ = try await transport.send("POST", "\(commit)/statuses/build",
+                                     json: CommitStatusWire.body(status, for: kind, fallbackURL: transport.url(commit)))
+    }
+
+    /// Every build status on `sha` (one per key), all pages.
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        let values = try await transport.paginate(
+            "\(repoPath)/commit/\(ForgeTransport.escapeSegment(sha))/statuses", query: [("pagelen", "\(pageSize)")],
+            items: { $0["values"]?.array }, nextURL: { doc, _, _, _ in doc["next"]?.string })
+        let s = try CommitStatusWire.decode(values, as: CommitStatusWire.BitbucketStatus.self, what: "a Bitbucket build status")
+        return CommitStatusWire.latestPerContext(s.enumerated().map { ($0.offset, $0.element.commitStatus) })
+    }
+
     private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
 
     static func pullRequest(_ j: JSONValue) throws(ForgeFailure) -> PullRequest {

@@ -15,6 +15,11 @@ struct BitbucketPullRequestPayload: Decodable {
     }
 
     struct MergeCommit: Decodable { var hash: String }
+    struct Account: Decodable {
+        var nickname: String?
+        var display_name: String?
+        var account_id: String?
+    }
 
     var id: Int
     var title: String
@@ -25,6 +30,8 @@ struct BitbucketPullRequestPayload: Decodable {
     var destination: Endpoint
     var draft: Bool?
     var merge_commit: MergeCommit?
+    /// Whoever merged or declined it.
+    var closed_by: Account?
 
     var pullRequest: PullRequest {
         let state: PullRequest.State = switch self.state {
@@ -35,6 +42,7 @@ struct BitbucketPullRequestPayload: Decodable {
         return PullRequest(
             number: id, url: links.html.href, title: title, body: description ?? "", head: source.branch.name,
             base: destination.branch.name, headSHA: source.commit?.hash, state: state, draft: draft ?? false, mergeable: nil,
-            mergeCommitSHA: state == .merged ? merge_commit?.hash : nil, labels: [])
+            mergeCommitSHA: state == .merged ? merge_commit?.hash : nil, labels: [],
+            closedBy: state == .open ? nil : closed_by.flatMap { $0.nickname ?? $0.display_name ?? $0.account_id })
     }
 }

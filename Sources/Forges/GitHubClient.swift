@@ -54,8 +54,13 @@ public struct GitHubClient: ForgeAdapter {
         return try Self.pullRequest(r.json())
     }
 
+    /// A pull request closed without merge is read once more as an issue: only the issue says who closed it (`closed_by`).
     public func pullRequest(number: Int) async throws -> PullRequest {
-        try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        var pr = try Self.pullRequest(await transport.send("GET", "\(repoPath)/pulls/\(number)").json())
+        if pr.state == .closed, pr.closedBy == nil {
+            pr.closedBy = try await transport.send("GET", "\(repoPath)/issues/\(number)").json()["closed_by"]?["login"]?.string
+        }
+        return pr
     }
 
     public func addLabels(_ labels: [String], to number: Int) async throws {
@@ -99,6 +104,23 @@ public struct GitHubClient: ForgeAdapter {
     public func merge(number: Int, method: MergeMethod) async throws -> PullRequest {
         _ = try await transport.send("PUT", "\(repoPath)/pulls/\(number)/merge", json: ["merge_method": .string(method.rawValue)])
         return try await pullRequest(number: number)
+    }
+
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        _ = try await transport.send("POST", "\(repoPath)/statuses/\(ForgeTransport.escapeSegment(sha))",
+                                     json: CommitStatusWire.body(status, for: kind))
+    }
+
+    /// The combined status (the latest status per context) and the check runs (latest per name), all pages of each.
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        let ref = ForgeTransport.escapeSegment(sha)
+        let query = [("per_page", "\(pageSize)")]
+        let statuses = try await transport.paginate("\(repoPath)/commits/\(ref)/status", query: query, items: { $0["statuses"]?.array })
+        let runs = try await transport.paginate("\(repoPath)/commits/\(ref)/check-runs", query: query, items: { $0["check_runs"]?.array })
+        let s = try CommitStatusWire.decode(statuses, as: CommitStatusWire.Status.self, what: "a GitHub commit status")
+        let r = try CommitStatusWire.decode(runs, as: CommitStatusWire.CheckRun.self, what: "a GitHub check run")
+        return CommitStatusWire.latestPerContext(s.map { ($0.id, $0.commitStatus) })
+            + CommitStatusWire.latestPerContext(r.map { ($0.id, $0.commitStatus) })
     }
 
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }

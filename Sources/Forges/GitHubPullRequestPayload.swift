@@ -8,6 +8,7 @@ struct GitHubPullRequestPayload: Decodable {
     }
 
     struct Label: Decodable { var name: String }
+    struct User: Decodable { var login: String }
 
     var number: Int
     var html_url: String
@@ -22,6 +23,7 @@ struct GitHubPullRequestPayload: Decodable {
     var mergeable: Bool?
     var merge_commit_sha: String?
     var labels: [Label]?
+    var merged_by: User?
 
     /// The forge-neutral pull request; `wipTitleIsDraft` (Gitea) treats a `WIP:` title as a draft when `draft` is absent.
     func pullRequest(mergedAtCounts: Bool = true, wipTitleIsDraft: Bool = false) -> PullRequest {
@@ -31,6 +33,6 @@ struct GitHubPullRequestPayload: Decodable {
         return PullRequest(
             number: number, url: html_url, title: title, body: body ?? "", head: head.ref, base: base.ref, headSHA: head.sha,
             state: state, draft: draft ?? wip, mergeable: mergeable, mergeCommitSHA: isMerged ? merge_commit_sha : nil,
-            labels: (labels ?? []).map(\.name))
+            labels: (labels ?? []).map(\.name), closedBy: isMerged ? merged_by?.login : nil)
     }
 }

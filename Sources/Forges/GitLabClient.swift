@@ -105,6 +105,26 @@ public struct GitLabClient: ForgeAdapter {
         return try Self.pullRequest(await transport.send("PUT", "\(projectPath)/merge_requests/\(number)/merge", json: body).json())
     }
 
+    /// Sets an external commit status named `status.context`. GitLab refuses a transition to the state the status
+    /// is already in ("Cannot transition status"): that is the state asked for, so it is not an error.
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        do {
+            _ = try await transport.send("POST", "\(projectPath)/statuses/\(ForgeTransport.escapeSegment(sha))",
+                                         json: CommitStatusWire.body(status, for: kind))
+        } catch {
+            let failure = error
+            guard failure.status == 400, failure.message.contains("Cannot transition status") else { throw failure }
+        }
+    }
+
+    /// Every commit status on `sha` (pipeline jobs and external statuses), the latest per name, all pages.
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        let all = try await transport.paginate("\(projectPath)/repository/commits/\(ForgeTransport.escapeSegment(sha))/statuses",
+                                               query: [("per_page", "\(pageSize)")], nextURL: nextPage)
+        let s = try CommitStatusWire.decode(all, as: CommitStatusWire.GitLabStatus.self, what: "a GitLab commit status")
+        return CommitStatusWire.latestPerContext(s.map { ($0.id, $0.commitStatus) })
+    }
+
     private var pageSize: Int { min(100, max(1, transport.config.pageSize)) }
 
     /// `Link: rel="next"`, else `X-Next-Page`, else `X-Total-Pages`, else (no pagination headers at all) the next

@@ -16,6 +16,8 @@ struct GitLabMergeRequestPayload: Decodable {
         }
     }
 
+    struct User: Decodable { var username: String }
+
     var iid: Int
     var web_url: String
     var title: String
@@ -31,6 +33,9 @@ struct GitLabMergeRequestPayload: Decodable {
     var merge_commit_sha: String?
     var squash_commit_sha: String?
     var labels: [Label]?
+    var merged_by: User?
+    var merge_user: User?
+    var closed_by: User?
 
     var pullRequest: PullRequest {
         let state: PullRequest.State = switch self.state {
@@ -43,6 +48,7 @@ struct GitLabMergeRequestPayload: Decodable {
             number: iid, url: web_url, title: title, body: description ?? "", head: source_branch, base: target_branch, headSHA: sha,
             state: state, draft: draft ?? work_in_progress ?? false, mergeable: mergeable,
             mergeCommitSHA: state == .merged ? (merge_commit_sha ?? squash_commit_sha) : nil,
-            labels: (labels ?? []).map(\.name))
+            labels: (labels ?? []).map(\.name),
+            closedBy: state == .merged ? (merge_user ?? merged_by)?.username : state == .closed ? closed_by?.username : nil)
     }
 }

@@ -105,6 +105,19 @@ public struct GiteaClient: ForgeAdapter {
         return try await pullRequest(number: number)
     }
 
+    public func setCommitStatus(_ status: CommitStatus, on sha: String) async throws {
+        _ = try await transport.send("POST", "\(repoPath)/statuses/\(ForgeTransport.escapeSegment(sha))",
+                                     json: CommitStatusWire.body(status, for: kind))
+    }
+
+    /// The combined status: the latest status per context, all pages.
+    public func commitChecks(on sha: String) async throws -> [CommitStatus] {
+        let all = try await transport.paginate("\(repoPath)/commits/\(ForgeTransport.escapeSegment(sha))/status",
+                                               query: [("limit", "\(pageSize)")], items: { $0["statuses"]?.array }, nextURL: nextPage)
+        let s = try CommitStatusWire.decode(all, as: CommitStatusWire.Status.self, what: "a Gitea commit status")
+        return CommitStatusWire.latestPerContext(s.map { ($0.id, $0.commitStatus) })
+    }
+
     /// Gitea caps pages at 50 items by default (`MAX_RESPONSE_ITEMS`).
     private var pageSize: Int { min(50, max(1, transport.config.pageSize)) }
 

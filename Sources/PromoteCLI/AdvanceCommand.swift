@@ -29,7 +29,8 @@ struct AdvanceCommand: AsyncParsableCommand {
             if !dryRun {
                 // As the service does: merges recorded and versions verified reach the CDEvent sinks and MLflow.
                 let logger = Logger(label: "promote.advance")
-                let sink = CDEventSink(sinks: app.config.service.eventSinks, logger: logger)
+                let sink = try CDEventSink.make(
+                    settings: app.config.service, store: app.engine.store, environment: ProcessInfo.processInfo.environment, logger: logger)
                 await MergeFollowUp(engine: app.engine, registry: try app.registry(), sink: sink, logger: logger).advanced(report)
                 await sink.finish()
             }

@@ -24,7 +24,8 @@ struct ReconcileCommand: AsyncParsableCommand {
             let report = try await Reconciler(engine: app.engine, registry: registry).reconcile(dryRun: dryRun)
             if !dryRun {
                 // As the service's schedule does: CDEvents per finding, recorded merges told to MLflow.
-                let sink = CDEventSink(sinks: app.config.service.eventSinks, logger: logger)
+                let sink = try CDEventSink.make(
+                    settings: app.config.service, store: app.engine.store, environment: ProcessInfo.processInfo.environment, logger: logger)
                 try await MergeFollowUp(engine: app.engine, registry: registry, sink: sink, logger: logger).reconciled(report.findings)
                 await sink.finish()
             }

@@ -29,7 +29,7 @@ public struct MergeFollowUp: Sendable {
     /// Handles a notification that pull request `number` of `environments`' forge changed state. The forge is asked
     /// for the pull request's real state: a webhook payload is never trusted beyond naming it.
     /// `actor` is who merged or closed it, as the webhook says (nil: polling, or the payload does not say; the
-    /// audit log then records `webhook`).
+    /// audit log then records who the forge says merged or closed it, else `webhook`).
     public func pullRequestChanged(number: Int, in environments: [EnvironmentSettings], actor: String? = nil) async throws -> (Outcome, String) {
         for env in environments where env.mode == .pullRequest {
             let entries = try await engine.store.ledger(model: nil, environment: env.name)
@@ -44,7 +44,7 @@ public struct MergeFollowUp: Sendable {
                 let live = try await Reconciler(engine: engine).recordMerge(
                     model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
                 try await engine.store.audit(AuditEntry(
-                    at: engine.now(), actor: actor ?? "webhook", action: "merged", model: proposed.model, environment: env.name,
+                    at: engine.now(), actor: actor ?? pr.closedByLogin ?? "webhook", action: "merged", model: proposed.model, environment: env.name,
                     promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(live.version) is live"))
                 logger.info(
                     "merge recorded",
@@ -58,7 +58,7 @@ public struct MergeFollowUp: Sendable {
             case .closed:
                 try await Reconciler(engine: engine).recordRejection(model: proposed.model, env: env, proposed: proposed, pullRequest: pr)
                 try await engine.store.audit(AuditEntry(
-                    at: engine.now(), actor: actor ?? "webhook", action: "closed", model: proposed.model, environment: env.name,
+                    at: engine.now(), actor: actor ?? pr.closedByLogin ?? "webhook", action: "closed", model: proposed.model, environment: env.name,
                     promotionID: proposed.promotionID, detail: "\(pr.url) closed without merge"))
                 return (.closed, "\(pr.url) was closed without merge: \(proposed.version) is rejected there (reported as pr-closed, never re-opened)")
             case .open:

@@ -13,6 +13,8 @@ public struct PromoteServer: Sendable {
     public let schedules: ScheduledTasks
     /// The stages' clock: `advance` passes (DESIGN.md 1a).
     public let stages: StageSchedule
+    /// Delivers CDEvents from the outbox.
+    public let events: CDEventSink
     /// The status page, `/v1/status`, `/v1/audit` and `POST /v1/promotions`, behind `service.access`.
     public let operatorRoutes: OperatorRoutes
     public let host: String
@@ -42,7 +44,8 @@ public struct PromoteServer: Sendable {
                 "intake needs secrets: set service.intake.secretsEnv (Standard Webhooks whsec_ secrets) or service.intake.tokensEnv "
                     + "(bearer tokens), or start with --allow-unauthenticated on a trusted network")
         }
-        let sink = CDEventSink(sinks: settings.eventSinks, logger: logger)
+        let sink = try CDEventSink.make(settings: settings, store: engine.store, environment: environment, metrics: metrics, logger: logger)
+        events = sink
         var followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
         let mlflow = try settings.mlflow.map { mlflowSettings throws(ServiceSetupError) in
             try MLflowIntake(
@@ -81,10 +84,11 @@ public struct PromoteServer: Sendable {
                 address: .hostname(host, port: port), serverName: "promote",
                 availableConnectionsDelegate: limits.connectionsDelegate),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) }, logger: logger)
-        // Shutdown runs in reverse order: intake stops first, then the schedules, then the workers finish.
+        // Shutdown runs in reverse order: intake stops first, then the schedules, then the workers finish, then the
+        // CDEvents outbox makes its last pass.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: workers), .init(service: schedules), .init(service: stages), .init(service: app)],
+                services: [.init(service: events), .init(service: workers), .init(service: schedules), .init(service: stages), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

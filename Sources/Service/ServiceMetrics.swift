@@ -147,6 +147,22 @@ public final class ServiceMetrics: Sendable {
     }
 
     /// Sets the remaining request budget the forge last announced.
+    /// Counts CDEvent deliveries to `sink` by outcome: `delivered`, `retried` (an attempt failed, another follows),
+    /// `failed` (given up after the last attempt, or never stored).
+    public func countCDEvents(sink: String, outcome: String, by count: Int = 1) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "promote", metricName: "cdevents", unitName: "total",
+                helpText: "CDEvent deliveries by sink and outcome (delivered, retried, failed)."),
+            labels: [("sink", sink), ("outcome", outcome)]
+        ).increment(by: Int64(count))
+    }
+
+    /// The CDEvents waiting in the outbox for `sink`.
+    public func setCDEventsPending(sink: String, pending: Int) {
+        gauge("cdevents_pending", "CDEvents stored in the outbox and not yet delivered.", [("sink", sink)]).set(Double(pending))
+    }
+
     public func setForgeBudget(forge: String, remaining: Int) {
         gauge("forge_requests_remaining", "Requests left in the forge's rate-limit window.", [("forge", forge)]).set(Double(remaining))
     }

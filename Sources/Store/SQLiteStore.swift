@@ -151,6 +151,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
             try db.execute(sql: "CREATE INDEX audit_by_time ON audit(at, id)")
         }
         registerStageMigration(&migrator)
+        registerOutboxMigration(&migrator)
         return migrator
     }
 

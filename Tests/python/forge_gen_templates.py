@@ -24,6 +24,8 @@ def main():
     t["githubRepository"] = gh["full-repository-default-response"]["value"]
     t["githubUser"] = gh["private-user-response-with-public-and-private-profile-information"]["value"]
     t["githubRateLimit"] = gh["rate-limit-overview"]["value"]
+    t["githubStatus"] = gh["status"]["value"]
+    t["githubCheckRun"] = gh["check-run-example-of-completed-conclusion"]["value"]
     t["gitlabMergeRequest"] = recorded("gitlab/GET_projects_15578026_merge_requests_3.http")
     t["gitlabProject"] = recorded("gitlab/GET_projects_15578026.http")
     author = t["gitlabMergeRequest"]["author"]

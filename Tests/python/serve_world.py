@@ -154,24 +154,33 @@ def github_webhook(world, number, action="closed", merged=True, secret=FORGE_WEB
 
 class EventSink:
     """A loopback HTTP receiver for the CDEvents `promote serve` emits (`service.cdevents.sinks`); `events` holds
-    every JSON body posted to it. A daemon thread; `close()` stops it."""
+    every JSON body it accepted (with its raw bytes and lower-cased headers). Set `status` to 503 to play a sink that
+    is down (`refused` counts those attempts). A daemon thread; `close()` stops it."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         import http.server
         received = self.events = []
+        sink = self
+        self.status = 202
+        self.refused = 0
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
-                received.append({"content-type": self.headers.get("content-type"),
-                                 "body": json.loads(self.rfile.read(length))})
-                self.send_response(202)
+                raw = self.rfile.read(length)
+                if sink.status >= 300:
+                    sink.refused += 1
+                else:
+                    received.append({"content-type": self.headers.get("content-type"), "body": json.loads(raw), "raw": raw,
+                                     "headers": {k.lower(): v for k, v in self.headers.items()}})
+                self.send_response(sink.status)
+                self.send_header("content-length", "0")
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/events"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -176,3 +176,30 @@ def test_serve_carries_the_chain_on_after_each_merge(hearing):
         check_exchanges(w)
     finally:
         w.close()
+
+
+def test_required_checks_set_a_promote_status_and_auto_merge_waits_for_green():
+    w = World(FILES)
+    try:
+        chained(w)
+        w.config.write_text(w.config.read_text().replace(
+            "mode: pull-request, labels: [promotion]}\n  - {name: production",
+            "mode: pull-request, labels: [promotion], autoMerge: true, checks: {required: true}}\n  - {name: production"))
+        w.release("jukebox", "1.2.0")
+        [canary] = w.open_pulls()
+        head = w.tip("promote/canary/jukebox")
+        statuses = w.control("GET", f"/_sim/statuses?project=acme/gitops&ref={head}")
+        [own] = [s for s in statuses if s.get("context") == "promote"]
+        assert own["state"] == "success" and "verified in staging" in own["description"]
+        # Another CI's required status on the head, still pending: autoMerge waits.
+        w.control("POST", "/_sim/statuses", {"project": "acme/gitops", "ref": head, "context": "ci/smoke", "state": "pending"})
+        assert not any(e["action"] == "merged" for e in advance(w))
+        assert [p["number"] for p in w.open_pulls()] == [canary["number"]], "a pending check holds the merge"
+        w.control("POST", "/_sim/statuses", {"project": "acme/gitops", "ref": head, "context": "ci/smoke", "state": "success"})
+        entries = advance(w)
+        assert ("canary", "merged") in [(e["environment"], e["action"]) for e in entries]
+        assert "1.2.0" in w.show("main", "environments/canary/jukebox.yaml")
+        assert ("production", "entered") in [(e["environment"], e["action"]) for e in entries], "merged, verified, carried on"
+        check_exchanges(w)
+    finally:
+        w.close()

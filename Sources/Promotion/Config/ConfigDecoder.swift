@@ -301,10 +301,7 @@ public enum ConfigDecoder {
             p.finish()
         }
         if var e = s.mapping("cdevents") {
-            service.eventSinks = e.stringList("sinks") ?? []
-            for (i, sink) in service.eventSinks.enumerated() where hasUserInfo(sink) {
-                e.report("sinks[\(i)]", "must not contain a user or password: CDEvents are sent without credentials")
-            }
+            decodeEventSinks(&e, into: &service)
             e.finish()
         }
         if var a = s.mapping("access") {
@@ -356,4 +353,36 @@ public func redactUserInfo(_ url: String) -> String {
     let authorityEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
     guard let at = afterScheme[..<authorityEnd].lastIndex(of: "@") else { return url }
     return String(url[..<scheme.upperBound]) + "***" + String(url[at...])
+}
+
+extension ConfigDecoder {
+    /// `service.cdevents`: `sinks` (URLs, or `{url, secretEnv}` for signed deliveries), `attempts`, `backoff`.
+    static func decodeEventSinks(_ e: inout ConfigReader, into service: inout ServiceSettings) {
+        if let n = e.node("sinks") {
+            let items: [ConfigNode] = if case .sequence(let list) = n.value { list } else { [n] }
+            for (i, item) in items.enumerated() {
+                let key = "sinks[\(i)]"
+                var url: String?
+                switch item.value {
+                case .scalar(let text, _): url = text
+                case .mapping:
+                    var m = ConfigReader(file: e.file, path: e.keyPath(key), node: item, problems: e.problemSink)
+                    url = m.string("url", required: true)
+                    if let env = m.string("secretEnv"), let url { service.eventSinkSecretEnv[url] = env }
+                    m.finish()
+                default:
+                    e.report(key, line: item.line, "must be a URL or a mapping {url, secretEnv}")
+                }
+                guard let url else { continue }
+                if hasUserInfo(url) {
+                    e.report(key, line: item.line, "must not contain a user or password: CDEvents are sent without credentials (sign them with secretEnv)")
+                }
+                service.eventSinks.append(url)
+            }
+        }
+        if let text = e.string("attempts") {
+            if let n = Int(text), (1...100).contains(n) { service.eventDelivery.attempts = n } else { e.report("attempts", "'\(text)' is not a whole number from 1 to 100") }
+        }
+        if let seconds = e.duration("backoff", within: DurationRange(shortest: 0.1, longest: 3_600)) { service.eventDelivery.backoff = seconds }
+    }
 }

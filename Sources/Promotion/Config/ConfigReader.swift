@@ -9,6 +9,8 @@ struct ConfigReader {
     private var positions: [String: Int] = [:]
     private var consumed: Set<String> = []
     private let problems: ProblemSink
+    /// Where this reader's problems go (for readers of nested nodes made by hand).
+    var problemSink: ProblemSink { problems }
 
     init(file: String, path: String, node: ConfigNode, problems: ProblemSink) {
         self.file = file

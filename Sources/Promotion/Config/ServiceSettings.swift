@@ -31,6 +31,27 @@ public struct ServiceSettings: Sendable, Hashable {
         }
     }
 
+    /// How CDEvents are delivered from the outbox (`service.cdevents.attempts`, `service.cdevents.backoff`).
+    public struct EventDelivery: Sendable, Hashable {
+        /// Attempts per event and sink before it is given up (counted and kept in the outbox).
+        public var attempts: Int
+        /// Seconds before the second attempt; each later wait doubles, up to ``longestWait``.
+        public var backoff: Double
+        /// The longest wait between two attempts, in seconds.
+        public var longestWait: Double
+
+        public init(attempts: Int = 10, backoff: Double = 1, longestWait: Double = 300) {
+            self.attempts = attempts
+            self.backoff = backoff
+            self.longestWait = longestWait
+        }
+
+        /// The wait after the `attempts`-th failed attempt.
+        public func wait(afterAttempts attempts: Int) -> Double {
+            min(longestWait, backoff * Double(1 << min(max(0, attempts - 1), 20)))
+        }
+    }
+
     public var listen: String
     /// `sqlite:///path` or a path; nil means the default under `$XDG_STATE_HOME/promote`.
     public var state: String?
@@ -46,6 +67,11 @@ public struct ServiceSettings: Sendable, Hashable {
     public var pollEvery: Double?
     /// HTTP endpoints that receive a CDEvent (CloudEvents 1.0, structured mode) for each merge and each drift found.
     public var eventSinks: [String]
+    /// Sink URL -> the environment variable holding its Standard Webhooks secret (`whsec_...`): deliveries to that
+    /// sink carry `webhook-id`, `webhook-timestamp` and `webhook-signature`.
+    public var eventSinkSecretEnv: [String: String] = [:]
+    /// How the outbox delivers to the sinks: attempts per event and sink, and the first wait between them.
+    public var eventDelivery = EventDelivery()
     /// Who may read and promote through the API and the status page; nil: nothing configured (reads answer 401).
     public var access: AccessSettings?
     /// Seconds the status page (and `GET /v1/status`) reuse a fetch of the branches and the forge's PR titles.

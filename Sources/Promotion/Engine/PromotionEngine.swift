@@ -111,6 +111,8 @@ struct Run {
     var fetched: Set<String> = []
     /// Environments this run made verified (a dry run stores nothing: the stage rules read them from here).
     var verifiedInRun: Set<String> = []
+    /// Environments this run enters by skipping the stage rules (`--skip-stages --reason`).
+    var skippedIn: Set<String> = []
 
     init(engine: PromotionEngine, record: PromotionRecord, options: PromotionOptions) {
         self.engine = engine
@@ -161,6 +163,7 @@ struct Run {
         case .allowed:
             return true
         case .skipped:
+            skippedIn.insert(env.name)
             if !options.dryRun {
                 try await store.audit(AuditEntry(
                     at: engine.now(), actor: options.origin, action: "skip-stages", model: request.model, environment: env.name,
@@ -239,7 +242,7 @@ struct Run {
             proposal: stored.first { $0.version == request.version }?.state, labelsMissing: !env.labels.isEmpty,
             autoMerge: env.autoMerge)
         facts.checksRequired = env.stage.checksRequired
-        facts.ownStatusPasses = !gateResults.contains(where: \.blocks) && request.skipStagesReason == nil
+        facts.ownStatusPasses = !gateResults.contains(where: \.blocks) && !skippedIn.contains(env.name)
         var observed = Observed(env: env, repo: repo, forge: forge, live: live, gateResults: gateResults, base: base, plan: plan, facts: facts)
         guard env.mode == .pullRequest, plan != nil, let forge else { return observed }
 
@@ -280,7 +283,7 @@ struct Run {
             ? "gates failed (forced): " + o.gateResults.filter(\.blocks).map(\.gate.metric).joined(separator: ", ")
             : "gates passed"
         let stages: String
-        if let reason = request.skipStagesReason {
+        if skippedIn.contains(o.env.name), let reason = request.skipStagesReason {
             stages = "stages skipped: \(reason)"
         } else if let from = o.env.stage.from {
             stages = "verified in \(from)"
@@ -457,16 +460,18 @@ struct Run {
         let env = o.env, branch = env.repository.branch
         let box = PlanBox()
         let engine = self.engine, request = self.request, promotionID = record.id, isRollback = options.isRollback, live = o.live
+        let skipped = skippedIn.contains(env.name) ? request.skipStagesReason : nil
         let outcome = try await Self.updating(branch, in: env) {
             try await o.repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
                 guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
                     return nil
                 }
                 box.set(plan)
-                let review = ReviewContext(
+                var review = ReviewContext(
                     request: request, environment: env.name, previous: Run.previous(plan.previousValue, live: live),
                     files: [.init(path: plan.path, diff: plan.diff)], onboardedFrom: plan.onboardedFrom,
                     isRollback: isRollback, promotionID: promotionID)
+                review.skippedStages = skipped
                 let template = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: snapshot) ?? DefaultTemplates.commitMessage
                 return CommitRequest(message: try review.commitMessage(template: template), changes: [plan.path: plan.new], author: engine.config.author)
             }
@@ -652,10 +657,12 @@ struct Run {
     }
 
     func context(_ env: EnvironmentSettings, plan: SpecPlan, live: LedgerEntry?) -> ReviewContext {
-        ReviewContext(
+        var review = ReviewContext(
             request: request, environment: env.name, previous: Self.previous(plan.previousValue, live: live),
             previousMetrics: live?.metrics ?? [:], files: [.init(path: plan.path, diff: plan.diff)],
             onboardedFrom: plan.onboardedFrom, isRollback: options.isRollback, promotionID: options.dryRun ? nil : record.id)
+        review.skippedStages = skippedIn.contains(env.name) ? request.skipStagesReason : nil
+        return review
     }
 
     /// The version and URI an environment runs, from the spec's current value and what the ledger knows of it.

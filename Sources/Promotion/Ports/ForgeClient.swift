@@ -71,10 +71,14 @@ public struct PullRequest: Sendable, Hashable, Codable {
     public var mergeable: Bool?
     public var mergeCommitSHA: String?
     public var labels: [String]
+    /// The forge login of whoever merged or closed it, when the forge says (GitHub and Gitea `merged_by`, GitLab
+    /// `merged_by`/`closed_by`, Bitbucket `closed_by`): the audit log names them when Promote learns it by polling.
+    public var closedBy: String?
 
     public init(
         number: Int, url: String, title: String, body: String, head: String, base: String, headSHA: String? = nil,
-        state: State, draft: Bool = false, mergeable: Bool? = nil, mergeCommitSHA: String? = nil, labels: [String] = []
+        state: State, draft: Bool = false, mergeable: Bool? = nil, mergeCommitSHA: String? = nil, labels: [String] = [],
+        closedBy: String? = nil
     ) {
         self.number = number
         self.url = url
@@ -88,6 +92,12 @@ public struct PullRequest: Sendable, Hashable, Codable {
         self.mergeable = mergeable
         self.mergeCommitSHA = mergeCommitSHA
         self.labels = labels
+        self.closedBy = closedBy
+    }
+
+    /// ``closedBy`` when it is a plausible login (one line, at most 100 characters): what an audit entry may name.
+    public var closedByLogin: String? {
+        closedBy.flatMap { InputRules.textProblem($0, limit: 100) == nil && !$0.isEmpty ? $0 : nil }
     }
 }
 

@@ -197,10 +197,12 @@ public struct Reconciler: Sendable {
             guard !dryRun else { return [result] }
             let recorded = try await recordMerge(model: model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
             result.detail = "recorded \(recorded.version) as live from \(pr.mergeCommitSHA ?? pr.url)"
+                + (pr.closedByLogin.map { ", merged by \($0)" } ?? "")
             return [result]
         case .closed:
             // Rejected by a person: reported, never re-opened; only a newer version opens a new pull request.
-            let result = finding(.pullRequestClosed, actual: "closed \(pr.url)", detail: "\(pr.url) was closed without merge: rejected")
+            let by = pr.closedByLogin.map { " by \($0)" } ?? ""
+            let result = finding(.pullRequestClosed, actual: "closed \(pr.url)", detail: "\(pr.url) was closed without merge\(by): rejected")
             if !dryRun { try await recordRejection(model: model, env: env, proposed: proposed, pullRequest: pr) }
             return [result]
         case .open:

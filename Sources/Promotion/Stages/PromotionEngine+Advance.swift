@@ -14,8 +14,8 @@ extension PromotionEngine {
                 try await catchUpOnMerges(model: name, into: &report)
                 try await sampleWindows(model: name, into: &report)
             }
-            try await carryOn(model: name, dryRun: dryRun, origin: origin, into: &report)
             if !dryRun { try await mergeWhenGreen(model: name, origin: origin, into: &report) }
+            try await carryOn(model: name, dryRun: dryRun, origin: origin, into: &report)
         }
         return report
     }
@@ -146,7 +146,14 @@ extension PromotionEngine {
         var tried = Set<StageRules.Advance>()
         for _ in 0...config.environments.count {
             let proposals = try await store.proposals(model: model, environment: nil)
-            let moves = StageRules.advances(environments: config.environments, proposals: proposals, now: now()).filter { !tried.contains($0) }
+            // A promotion of the version already on its way there (queued, or interrupted and about to be resumed)
+            // carries it: advance does not start a second one.
+            let underway = try await store.promotions(in: [.queued, .running], limit: 1000).filter { $0.request.model == model }
+            let moves = StageRules.advances(environments: config.environments, proposals: proposals, now: now()).filter { move in
+                !tried.contains(move) && !underway.contains { p in
+                    p.request.version == move.version && ((try? targets(for: p.request)) ?? []).contains { $0.name == move.environment }
+                }
+            }
             guard !moves.isEmpty else { return }
             for move in moves {
                 tried.insert(move)
