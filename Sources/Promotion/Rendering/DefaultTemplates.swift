@@ -75,10 +75,6 @@ public enum DefaultTemplates {
 
         **A gate failed; this was promoted with `--force`.**
         {{/gatesBlocked}}
-        {{#skippedStages}}
-
-        **Stages skipped** (`--skip-stages`): {{skippedStages}}
-        {{/skippedStages}}
 
         ### Source
         {{#source.commit}}

@@ -50,8 +50,6 @@ public struct ReviewContext: Sendable {
     public var files: [FileChange]
     public var superseded: [Superseded]
     public var staged: Staged?
-    /// Why the stage rules were skipped to enter this environment (`--skip-stages --reason`), if they were.
-    public var skippedStages: String?
     /// The template the spec was onboarded from, when the model had no spec here.
     public var onboardedFrom: String?
     public var isRollback: Bool
@@ -142,7 +140,6 @@ public struct ReviewContext: Sendable {
             values["stagedSince"] = staged.since
         }
         if let onboardedFrom { values["onboarded"] = onboardedFrom }
-        if let skippedStages { values["skippedStages"] = skippedStages }
         return values
     }
 
@@ -175,7 +172,7 @@ public struct ReviewContext: Sendable {
         try TrailerGuard.refuseTrailers(in: text, file: "commit message template")
         let provenance = Provenance(
             model: request.model, version: request.version, uri: request.uri, environment: environment,
-            event: promotionID, run: request.source.runURL ?? request.source.pipeline, skippedStages: skippedStages)
+            event: promotionID, run: request.source.runURL ?? request.source.pipeline)
         return provenance.sign(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
