@@ -154,27 +154,32 @@ public final class PromotionWorkers: Service, Sendable {
             }
             // One commit per push environment carries every model's change; then each promotion runs on its own
             // (finding its push environments done) for its pull requests. A batch that fails leaves them to run alone.
-            // A transient failure (a dropped connection, a stale push) is tried again, twice, before giving up on
-            // the batch.
-            var pushed: [String: Set<String>] = [:]
-            for attempt in 1...3 {
-                do {
-                    pushed = try await engine.pushTogether(plan.runnable)
-                    break
-                } catch {
-                    guard attempt < 3, isTransientFailure(error) else {
-                        logger.info("batch push failed; the promotions run one by one", metadata: ["error": "\(error)"])
-                        break
-                    }
-                    logger.notice("batch push failed, trying again", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-                    try? await Task.sleep(for: .milliseconds(500 * attempt))
-                }
-            }
+            let pushed = await pushTogether(plan.runnable)
             for record in plan.runnable {
                 await run((try? await engine.store.promotion(id: record.id)) ?? record, pushedTogether: pushed[record.id] ?? [])
                 if Task.isShuttingDownGracefully || Task.isCancelled { return }
             }
         }
+    }
+
+    /// One commit per push environment for `records` (``PromotionEngine/pushTogether(_:)``): a transient failure (a
+    /// dropped connection, a stale push) is tried again twice, after the service's backoff, before the batch is given
+    /// up and its promotions run one by one. Returns the push environments done per promotion.
+    func pushTogether(_ records: [PromotionRecord]) async -> [String: Set<String>] {
+        let attempts = 3
+        for attempt in 1...attempts {
+            do {
+                return try await engine.pushTogether(records)
+            } catch {
+                guard attempt < attempts, isTransientFailure(error) else {
+                    logger.info("batch push failed; the promotions run one by one", metadata: ["error": "\(error)"])
+                    return [:]
+                }
+                logger.notice("batch push failed, trying again", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: retry.delay(after: attempt))
+            }
+        }
+        return [:]
     }
 
     func supersede(_ record: PromotionRecord, by newer: PromotionRecord) async {

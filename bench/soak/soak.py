@@ -52,6 +52,15 @@ def rss_parts_mib(pid):
     return tuple(int(re.search(rf"{key}:\s+(\d+)", text).group(1)) / 1024 for key in ("RssAnon", "RssFile"))
 
 
+def tenths(samples):
+    """The median of each tenth of the run, as [total, anonymous, file-backed] MiB: the shape of the curve."""
+    out = []
+    for i in range(10):
+        part = samples[i * len(samples) // 10:(i + 1) * len(samples) // 10] or samples[-1:]
+        out.append([round(statistics.median(s[k] for s in part), 1) for k in (1, 2, 3)])
+    return out
+
+
 def sim(origin, method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(origin + path, data=data, method=method, headers={"content-type": "application/json"})
@@ -203,9 +212,7 @@ service:
             "faults_armed": dict(faults), "racing_writer": dict(writes),
             "rss_mib": {"first_quarter_median": round(first, 1), "last_quarter_median": round(last, 1),
                         "peak": round(max(values), 1), "samples": len(values),
-                        # the median of each tenth of the run: total, anonymous and file-backed (the curve's shape)
-                        "tenths": [[round(statistics.median(column), 1) for column in zip(*[s[1:] for s in samples[i * len(samples) // 10:(i + 1) * len(samples) // 10] or samples[-1:]])]
-                                   for i in range(10)]},
+                        "tenths": tenths(samples)},
             "memory_flat": last <= first * 1.2 + 16,
         }
         print(json.dumps(result, indent=2))
