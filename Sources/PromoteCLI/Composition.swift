@@ -31,10 +31,14 @@ struct Composition {
         (store, storeLocation, serveLock) = try await Self.openStore(config.service, environment: environment, replica: replica, serving: serving)
         let repositories = RepositoryRegistry(author: config.author, environment: environment)
         let forges = ForgeRegistry(environment: environment)
-        engine = PromotionEngine(
+        var engine = PromotionEngine(
             config: config, store: store,
             repository: { try repositories.repository(for: $0) },
             forge: { try forges.client(for: $0) })
+        if config.environments.contains(where: { $0.verify != nil }) {  // its curl threads only where a check can run
+            engine.deploymentChecks = DeploymentChecksClient(config: config, environment: environment, logger: Logger(label: "promote.checks"))
+        }
+        self.engine = engine
     }
 
     /// Opens `service.state`: PostgreSQL for a `postgres://` URL (password from `service.statePasswordEnv` or

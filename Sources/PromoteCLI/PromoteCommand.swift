@@ -9,7 +9,7 @@ public struct PromoteCommand: AsyncParsableCommand {
         subcommands: [
             ReleaseCommand.self, StatusCommand.self, HistoryCommand.self, RollbackCommand.self, ReconcileCommand.self,
             ServeCommand.self, SpecCommand.self, ConfigCommand.self, LedgerCommand.self, DoctorCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, AdvanceCommand.self,
         ]
     )
 

@@ -32,8 +32,15 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print the plan, the diffs and the pull request text; change nothing.") var dryRun = false
     @Flag(help: "Open the pull request even when a metric gate fails (the body says so).") var force = false
     @Flag(help: "Print the outcome as JSON.") var json = false
+    @Flag(name: .customLong("skip-stages"), help: "Enter the --to environments although the version is not verified in their `from` (needs --reason).")
+    var skipStages = false
+    @Option(help: ArgumentHelp("Why the stages are skipped: kept in the audit log, the PR body and a Promote-Skipped-Stages trailer.", valueName: "text"))
+    var reason: String?
 
     func validate() throws {
+        if skipStages, reason == nil { throw ValidationError("--skip-stages needs --reason TEXT: say why the stages are skipped") }
+        if reason != nil, !skipStages { throw ValidationError("--reason goes with --skip-stages") }
+        if skipStages, environments.isEmpty { throw ValidationError("--skip-stages needs --to ENV: name where the version goes") }
         for metric in metrics where Self.parseMetric(metric) == nil {
             throw ValidationError("--metric '\(metric)' must be name=number, e.g. --metric accuracy=0.93")
         }
@@ -50,7 +57,7 @@ struct ReleaseCommand: AsyncParsableCommand {
                 model: model, version: version, uri: uri,
                 metrics: Dictionary(metrics.compactMap(Self.parseMetric), uniquingKeysWith: { _, last in last }),
                 source: .init(commit: sourceCommit, runURL: runURL, pipeline: pipeline), idempotencyKey: idempotencyKey,
-                environments: environments.isEmpty ? nil : environments)
+                environments: environments.isEmpty ? nil : environments, skipStagesReason: skipStages ? reason : nil)
             let app = try await Composition(configPath: global.config)
             let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: actor.resolved()))
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))

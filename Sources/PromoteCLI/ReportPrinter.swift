@@ -31,7 +31,7 @@ enum ReportPrinter {
         let width = max(12, (report.steps.map(\.environment.count).max() ?? 0) + 2)
         for step in report.steps {
             var line = step.environment.padding(toLength: width, withPad: " ", startingAt: 0) + describe(step)
-            if let detail = step.detail, step.action == .failed || step.action == .blocked || step.action == .unchanged { line += ": \(detail)" }
+            if let detail = step.detail, step.action == .failed || step.action == .blocked || step.action == .unchanged || step.action == .waiting { line += ": \(detail)" }
             lines.append("  " + line)
         }
         lines.append("state: \(r.state.rawValue)" + (r.detail.map { " (\($0))" } ?? ""))
@@ -50,6 +50,7 @@ enum ReportPrinter {
         case .blocked: return "blocked"
         case .failed: return "failed"
         case .planned: return "planned"
+        case .waiting: return "waiting"
         }
     }
 

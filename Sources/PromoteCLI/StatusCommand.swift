@@ -27,6 +27,18 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
+    /// One line on the stages of a cell: state, failing check, soak remaining.
+    static func describe(_ stage: StatusReport.Stage) -> String {
+        var parts: [String] = []
+        if let version = stage.version, let state = stage.state { parts.append("\(version) \(state)") }
+        if let remaining = stage.verifyRemaining { parts.append("verify window: \(Int(remaining.rounded(.up)))s to go") }
+        if let failing = stage.failingCheck { parts.append("failing check: \(failing)") }
+        if let waiting = stage.waiting, let soak = stage.soakRemaining {
+            parts.append("\(waiting) waiting: soak \(Int(soak.rounded(.up)))s remaining")
+        }
+        return "stage: " + parts.joined(separator: "; ")
+    }
+
     /// The report for people: one block per model, one line per environment, then its proposal and drift.
     static func text(_ report: StatusReport, model: String?) -> String {
         guard !report.models.isEmpty else {
@@ -54,6 +66,7 @@ struct StatusCommand: AsyncParsableCommand {
                     lines.append("  \(String(repeating: " ", count: width))\(p.version) proposed\(pr) (\(p.state ?? "awaiting review"))"
                         + (failing.isEmpty ? "" : "; failing gates: \(failing.joined(separator: ", "))"))
                 }
+                if let stage = cell.stage { lines.append("  \(String(repeating: " ", count: width))" + Self.describe(stage)) }
                 for d in cell.drift {
                     lines.append("  \(env)drift: \(d.kind): expected \(d.expected), found \(d.actual) (\(d.action))")
                 }

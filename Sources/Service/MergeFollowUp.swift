@@ -11,6 +11,8 @@ public struct MergeFollowUp: Sendable {
     let registry: (any ModelRegistry)?
     let sink: CDEventSink
     let logger: Logger
+    /// Called after a merge or a close was recorded (`promote serve` runs an advance pass then).
+    public var stateChanged: @Sendable () -> Void = {}
 
     public init(engine: PromotionEngine, registry: (any ModelRegistry)?, sink: CDEventSink, logger: Logger) {
         self.engine = engine
@@ -51,6 +53,7 @@ public struct MergeFollowUp: Sendable {
                         "pull_request": "\(pr.url)", "promotion": "\(proposed.promotionID ?? "")",
                     ])
                 await landed(live, in: env)
+                stateChanged()
                 return (.recorded, "\(proposed.model) \(live.version) is live in \(env.name)")
             case .closed:
                 try await Reconciler(engine: engine).recordRejection(model: proposed.model, env: env, proposed: proposed, pullRequest: pr)
@@ -79,10 +82,40 @@ public struct MergeFollowUp: Sendable {
         }
     }
 
-    /// A version became live in `env`: CDEvents, then the registry's alias and tags.
+    /// A version became live in `env`: CDEvents, then the registry's alias and tags. With `verify` checks there,
+    /// `service.deployed` and the registry wait for ``verified(model:version:in:)`` (unless `writeBack: live`).
     public func landed(_ entry: LedgerEntry, in env: EnvironmentSettings) async {
+        var events = OutgoingCDEvent.landed(entry, repositoryURL: env.repository.url, source: eventSource, time: engine.now())
+        if env.verify != nil { events.removeAll { $0.type.hasPrefix("dev.cdevents.service.deployed.") } }
+        sink.emit(events)
+        if env.verify == nil || engine.config.service.mlflow?.writeBack == .live { await tellRegistry(entry) }
+    }
+
+    /// What an advance pass changed, told onwards: merges it recorded (as a webhook's would be), versions verified.
+    public func advanced(_ report: AdvanceReport) async {
+        for entry in report.entries {
+            guard let env = engine.config.environment(named: entry.environment) else { continue }
+            switch entry.action {
+            case .merged:
+                if let live = try? await engine.store.ledger(model: entry.model, environment: env.name).first(where: { $0.status == .live }) {
+                    await landed(live, in: env)
+                }
+            case .verified:
+                await verified(model: entry.model, version: entry.version, in: env)
+            default:
+                break
+            }
+        }
+    }
+
+    /// The live version of `model` in `env` passed its `verify` window: `service.deployed` and `environment.modified`,
+    /// then the registry's alias and tags (unless they were written when it went live, `writeBack: live`).
+    public func verified(model: String, version: String, in env: EnvironmentSettings) async {
+        guard let entry = try? await engine.store.ledger(model: model, environment: env.name).first(where: { $0.status == .live }),
+            entry.version == version
+        else { return }
         sink.emit(OutgoingCDEvent.landed(entry, repositoryURL: env.repository.url, source: eventSource, time: engine.now()))
-        await tellRegistry(entry)
+        if engine.config.service.mlflow?.writeBack != .live { await tellRegistry(entry, status: "verified") }
     }
 
     /// `/promote/<config file name>`: the CDEvents `source` of this instance.
@@ -91,10 +124,10 @@ public struct MergeFollowUp: Sendable {
     }
 
     /// Points the environment's MLflow alias at the version (unless a newer version holds it already) and tags it.
-    func tellRegistry(_ entry: LedgerEntry) async {
+    func tellRegistry(_ entry: LedgerEntry, status: String = "live") async {
         guard let registry, let mlflow = engine.config.service.mlflow else { return }
         let tags = [
-            "promote.\(entry.environment).status": "live",
+            "promote.\(entry.environment).status": status,
             "promote.\(entry.environment).commit": entry.commit ?? "",
             "promote.\(entry.environment).pull_request": entry.pullRequestURL ?? "",
         ].filter { !$0.value.isEmpty }

@@ -11,6 +11,8 @@ public struct PromoteServer: Sendable {
     public let handlers: ServiceHandlers
     public let workers: PromotionWorkers
     public let schedules: ScheduledTasks
+    /// The stages' clock: `advance` passes (DESIGN.md 1a).
+    public let stages: StageSchedule
     /// Delivers CDEvents from the outbox.
     public let events: CDEventSink
     /// The status page, `/v1/status`, `/v1/audit` and `POST /v1/promotions`, behind `service.access`.
@@ -28,13 +30,14 @@ public struct PromoteServer: Sendable {
     ) throws(ServiceSetupError) {
         let (host, port) = try Self.parseListen(listen)
         let metrics = ServiceMetrics(build: build, replica: replica)
-        let engine = PromotionEngine(
+        var engine = PromotionEngine(
             config: base.config, store: base.store,
             repository: { MeasuredRepository(try base.repository($0), metrics: metrics) },
             forge: { env in
                 MeasuredForge(try base.forge(env), name: "\(env.forge.kind.rawValue) \(env.forge.project ?? "")", metrics: metrics)
             },
             now: base.now)
+        engine.deploymentChecks = base.deploymentChecks
         let settings = engine.config.service
         let intake = try IntakeAuthenticator(settings: settings, environment: environment)
         if intake.isOpen, !allowUnauthenticated {
@@ -44,7 +47,7 @@ public struct PromoteServer: Sendable {
         }
         let sink = try CDEventSink.make(settings: settings, store: engine.store, environment: environment, metrics: metrics, logger: logger)
         events = sink
-        let followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
+        var followUp = MergeFollowUp(engine: engine, registry: registry, sink: sink, logger: logger)
         let mlflow = try settings.mlflow.map { mlflowSettings throws(ServiceSetupError) in
             try MLflowIntake(
                 settings: mlflowSettings, config: engine.config, registry: registry, environment: environment,
@@ -54,6 +57,9 @@ public struct PromoteServer: Sendable {
             (base.store as? any LeaseStore).map { ReplicaLeases(store: $0, holder: name, duration: settings.leaseDuration, logger: logger) }
         }
         workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger, leases: leases)
+        stages = StageSchedule(engine: engine, workers: workers, followUp: followUp, logger: logger, leases: leases)
+        followUp.stateChanged = { [stages] in stages.kick() }
+        workers.finished = { [stages] in stages.kick() }
         schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger, leases: leases)
         handlers = ServiceHandlers(
             engine: engine, workers: workers, metrics: metrics, intake: intake, allowUnauthenticated: allowUnauthenticated,
@@ -86,7 +92,7 @@ public struct PromoteServer: Sendable {
         // CDEvents outbox makes its last pass.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: events), .init(service: workers), .init(service: schedules), .init(service: app)],
+                services: [.init(service: events), .init(service: workers), .init(service: schedules), .init(service: stages), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -8,7 +8,7 @@ public import Promotion
 public struct PromotionRequests: Sendable {
     /// What a person can ask for.
     public enum Action: String, Sendable, CaseIterable {
-        case release, rollback
+        case release, rollback, advance
     }
 
     /// The fields of `POST /v1/promotions` (each action needs some of them).
@@ -37,10 +37,14 @@ public struct PromotionRequests: Sendable {
     /// what the caller found wrong with the body already, reported with the fields' own.
     func admit(_ ask: Ask, actor: String, problems known: [FieldProblem] = []) async throws -> PromotionRecord {
         guard let action = Action(rawValue: ask.action) else {
-            throw Self.invalid(known + [FieldProblem(field: "action", message: "must be one of release, rollback")])
+            throw Self.invalid(known + [FieldProblem(field: "action", message: "must be one of release, rollback, advance")])
         }
         var problems = known
         if let reason = ask.reason, let problem = InputRules.textProblem(reason, limit: 500) { problems.append(.init(field: "reason", message: problem)) }
+        if action == .advance {
+            guard problems.isEmpty else { throw Self.invalid(problems) }
+            return try await advance(model: ask.model.flatMap { $0.isEmpty ? nil : $0 }, actor: actor, reason: ask.reason)
+        }
         guard let model = ask.model, !model.isEmpty else { throw Self.invalid(problems + [.init(field: "model", message: "is required")]) }
         if action == .rollback, (ask.environment ?? "").isEmpty { problems.append(.init(field: "environment", message: "is required to roll back")) }
         if action == .release, (ask.version ?? "").isEmpty { problems.append(.init(field: "version", message: "is required to release")) }
@@ -81,6 +85,25 @@ public struct PromotionRequests: Sendable {
             workers.wake()
         }
         return record
+    }
+
+    /// `action: advance` (DESIGN.md 1a): one advance pass now, for `model` or every model; the promotion it started
+    /// first (the others are in the audit log and `/v1/status`). Nothing to carry on is a 409 saying why.
+    func advance(model: String?, actor: String, reason: String?) async throws -> PromotionRecord {
+        if let model, let problem = InputRules.modelNameProblem(model) { throw Self.invalid([.init(field: "model", message: problem)]) }
+        let engine = self.engine
+        let report = try await workers.exclusively { try await engine.advance(model: model, origin: actor) }
+        try await engine.store.audit(AuditEntry(
+            at: engine.now(), actor: actor, action: "requested-advance", model: model, environment: nil, promotionID: nil,
+            detail: "advance: " + (report.entries.isEmpty ? "nothing moved" : report.entries.map { "\($0.version) \($0.environment) \($0.action.rawValue)" }
+                .joined(separator: ", ")) + (reason.map { ": \($0)" } ?? "")))
+        for entry in report.entries {
+            if let id = entry.promotionID, let record = try await engine.store.promotion(id: id) { return record }
+        }
+        let why = report.entries.filter { $0.action == .failed }.map { "\($0.version) to \($0.environment): \($0.detail)" }
+        throw Problem(
+            .conflict, "nothing-to-advance", "nothing to advance",
+            detail: why.isEmpty ? "no version is verified (and soaked) in an environment's `from` and waiting to enter it" : why.joined(separator: "; "))
     }
 
     static func invalid(_ problems: [FieldProblem]) -> Problem {

@@ -2,6 +2,7 @@ internal import Foundation
 public import Logging
 public import Promotion
 public import ServiceLifecycle
+internal import Synchronization
 
 /// Drains the queue of admitted promotions: one repository at a time (a *lane* is the set of repositories a
 /// promotion writes to; lanes that share a repository wait for each other), other lanes in parallel. Promotions of
@@ -52,6 +53,13 @@ public final class PromotionWorkers: Service, Sendable {
             try? await Task.sleep(for: .seconds(2))
             wakeupSink.yield()
         }
+    }
+
+    /// Called after every promotion run, however it ended (`promote serve` runs an advance pass then).
+    private let onFinished = Mutex<@Sendable () -> Void>({})
+    public var finished: @Sendable () -> Void {
+        get { onFinished.withLock { $0 } }
+        set { onFinished.withLock { $0 = newValue } }
     }
 
     /// True while the workers take new work (`/readyz`).
@@ -218,6 +226,7 @@ public final class PromotionWorkers: Service, Sendable {
                 }
                 try? await engine.store.endAttempts(of: current.id)
                 logger.info("promotion ran", metadata: ["state": "\(report.record.state.rawValue)"])
+                finished()
                 return
             } catch let error as LeaseLost {
                 // Another replica holds the lane now: it finds this promotion `running` and takes it over.

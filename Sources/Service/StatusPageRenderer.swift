@@ -50,6 +50,7 @@ struct StatusPageRenderer: Sendable {
             return [
                 "model": model.model, "anchor": FormBody.encode(model.model), "href": "/models/\(FormBody.encode(model.model))",
                 "declared": model.declared, "pending": model.pending.map { ["state": $0.state, "version": $0.version] }, "cells": cells,
+                "advance": csrf.map { ["model": model.model, "csrf": $0] as Any } ?? false,
             ]
         }
         return render("grid", [
@@ -69,7 +70,7 @@ struct StatusPageRenderer: Sendable {
             "specText": spec.state == "missing" ? "no spec" : spec.state == "unreadable" ? "spec unreadable" : "spec holds no model location",
             "specError": Self.opt(spec.error), "ledgerVersion": Self.opt(cell.version.flatMap { $0 == spec.version ? nil : $0 }),
             "proposed": false, "drift": cell.drift.map { ["kind": $0.kind, "action": $0.action, "detail": $0.detail ?? ""] },
-            "promote": false, "rollback": false,
+            "promote": false, "rollback": false, "stage": cell.stage.map(Self.stage) ?? false,
         ]
         if let proposed = cell.proposed {
             var pr: Any = false
@@ -97,6 +98,16 @@ struct StatusPageRenderer: Sendable {
             out["rollback"] = cell.version != nil ? ["model": model, "environment": cell.name, "csrf": csrf] as Any : false
         }
         return out
+    }
+
+    /// A cell's stages line: the newest proposal's state, the failing check, what the window and the soak still need.
+    static func stage(_ stage: StatusReport.Stage) -> [String: Any] {
+        [
+            "version": opt(stage.version), "state": opt(stage.state), "failing": opt(stage.failingCheck),
+            "verifyRemaining": opt(stage.verifyRemaining.map { "\(Int($0.rounded(.up)))s" }),
+            "waiting": opt(stage.waiting), "soak": opt(stage.soakRemaining.map { "\(Int($0.rounded(.up)))s" }),
+            "css": stage.state == "verified" ? "good" : stage.failingCheck != nil ? "bad" : "warn",
+        ]
     }
 
     /// The version (and its URI) the environment runs: the ledger's live entry, else the spec when it names a URI.

@@ -57,7 +57,7 @@ enum StatusPageTemplates {
         <tbody>
         {{#rows}}
         <tr id="model-{{anchor}}">
-        <th scope="row"><a href="{{href}}">{{model}}</a>{{#declared}} <span class="tag">declared</span>{{/declared}}{{#pending}}<br><span class="tag warn">{{state}} {{version}}</span>{{/pending}}</th>
+        <th scope="row"><a href="{{href}}">{{model}}</a>{{#declared}} <span class="tag">declared</span>{{/declared}}{{#pending}}<br><span class="tag warn">{{state}} {{version}}</span>{{/pending}}{{#advance}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="advance"><input type="hidden" name="model" value="{{model}}"><button type="submit" class="advance">Advance</button></form>{{/advance}}</th>
         {{#cells}}
         <td data-env="{{env}}">
         {{#specVersion}}<strong class="spec" title="{{specValue}}">{{.}}</strong> <span class="muted">in the spec</span>{{/specVersion}}{{^specVersion}}<span class="muted spec">{{specText}}</span>{{/specVersion}}
@@ -69,6 +69,7 @@ enum StatusPageTemplates {
         {{#gates}}<br><span class="tag {{css}}" title="{{detail}}">{{metric}} {{expression}}: {{outcome}}</span>{{/gates}}
         </div>
         {{/proposed}}
+        {{#stage}}<div class="stage">{{#state}}<span class="tag {{css}}">{{version}} {{.}}</span>{{/state}}{{#verifyRemaining}} <span class="muted">verify: {{.}} to go</span>{{/verifyRemaining}}{{#failing}}<br><span class="bad check">failing check: {{.}}</span>{{/failing}}{{#waiting}}<br><span class="muted soak">{{.}} waiting: soak {{soak}} remaining</span>{{/waiting}}</div>{{/stage}}
         {{#drift}}<br><span class="tag bad" title="{{detail}}">drift: {{kind}} ({{action}})</span>{{/drift}}
         {{#promote}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="release"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="uri" value="{{uri}}"><button type="submit" class="promote">Promote {{version}} to {{environment}}</button></form>{{/promote}}
         {{#rollback}}<form class="inline" method="post" action="/actions"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="rollback"><input type="hidden" name="model" value="{{model}}"><input type="hidden" name="environment" value="{{environment}}"><button type="submit" class="rollback">Roll back</button></form>{{/rollback}}

@@ -292,9 +292,34 @@ extension PostgresStore {
                         \(p.pullRequestURL), \(p.promotionID), \(p.detail), \(p.editNoticePosted ? 1 : 0), \(p.updatedAt.timeIntervalSince1970))
                     """, logger: self.logger)
             }
+            // When it first went live and was verified; a later save never moves either (see SQLiteStore+Stages).
+            let at = p.updatedAt.timeIntervalSince1970
+            try await c.query(
+                """
+                UPDATE proposal SET live_at = COALESCE(live_at, \(at))
+                WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment) AND state IN ('live', 'verified')
+                """, logger: self.logger)
+            try await c.query(
+                """
+                UPDATE proposal SET verified_at = COALESCE(verified_at, \(at)), window_failing = NULL
+                WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment) AND state = 'verified'
+                """, logger: self.logger)
             return try await Self.first(try await c.query(
                 "SELECT * FROM proposal WHERE model = \(p.model) AND version = \(p.version) AND environment = \(p.environment)",
                 logger: self.logger), Self.proposal) ?? p
+        }
+    }
+
+    public func saveVerification(_ progress: VerificationProgress, model: String, version: String, environment: String) async throws -> Bool {
+        let since = progress.passingSince?.timeIntervalSince1970, sample = progress.lastSample?.timeIntervalSince1970
+        let failing = progress.failing
+        return try await transaction("save verification \(model)@\(version)/\(environment)") { c in
+            try await Self.first(try await c.query(
+                """
+                UPDATE proposal SET window_since = \(since), window_sample = \(sample), window_failing = \(failing)
+                WHERE model = \(model) AND version = \(version) AND environment = \(environment) AND state = 'live'
+                RETURNING 1 AS written
+                """, logger: self.logger)) { try $0.get("written", as: Int.self) } != nil
         }
     }
 
@@ -363,12 +388,20 @@ extension PostgresStore {
     }
 
     static func proposal(_ row: PostgresRandomAccessRow) throws -> Proposal {
-        Proposal(
+        var proposal = Proposal(
             model: try row.get("model"), version: try row.get("version"), environment: try row.get("environment"), uri: try row.get("uri"),
             state: ProposalState(rawValue: try row.get("state", as: String.self)) ?? .failed, commit: try row.get("commit_id"),
             pullRequestNumber: try row.get("pr_number"), pullRequestURL: try row.get("pr_url"), promotionID: try row.get("promotion_id"),
             detail: try row.get("detail"), editNoticePosted: try row.get("edit_notice", as: Int.self) != 0,
             updatedAt: Date(timeIntervalSince1970: try row.get("updated_at")))
+        func date(_ column: String) throws -> Date? { try row.get(column, as: Double?.self).map(Date.init(timeIntervalSince1970:)) }
+        proposal.liveAt = try date("live_at")
+        proposal.verifiedAt = try date("verified_at")
+        let since = try date("window_since"), sample = try date("window_sample"), failing = try row.get("window_failing", as: String?.self)
+        if since != nil || sample != nil || failing != nil {
+            proposal.verification = VerificationProgress(passingSince: since, lastSample: sample, failing: failing)
+        }
+        return proposal
     }
 
     static func ledgerEntry(_ row: PostgresRandomAccessRow) throws -> LedgerEntry {

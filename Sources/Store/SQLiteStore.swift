@@ -365,6 +365,7 @@ public final class SQLiteStore: PromotionStore, Sendable {
                                 proposal.commit, proposal.pullRequestNumber, proposal.pullRequestURL, proposal.promotionID,
                                 proposal.detail, proposal.editNoticePosted ? 1 : 0, proposal.updatedAt.timeIntervalSince1970])
             }
+            try Self.stampStages(db, proposal)
             let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM proposal WHERE model = ? AND version = ? AND environment = ?",
                 arguments: [proposal.model, proposal.version, proposal.environment])
@@ -415,12 +416,14 @@ public final class SQLiteStore: PromotionStore, Sendable {
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), steps: steps)
     }
 
-    private static func proposal(_ row: Row) -> Proposal {
-        Proposal(
+    static func proposal(_ row: Row) -> Proposal {
+        var proposal = Proposal(
             model: row["model"], version: row["version"], environment: row["environment"], uri: row["uri"],
             state: ProposalState(rawValue: row["state"]) ?? .failed, commit: row["commit_id"], pullRequestNumber: row["pr_number"],
             pullRequestURL: row["pr_url"], promotionID: row["promotion_id"], detail: row["detail"],
             editNoticePosted: (row["edit_notice"] as Int) != 0, updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        readStages(row, into: &proposal)
+        return proposal
     }
 
     private static func ledgerEntry(_ row: Row) throws -> LedgerEntry {

@@ -182,5 +182,13 @@ enum StoreSchema {
             """,
             "CREATE INDEX event_outbox_pending ON event_outbox(state, sink, subject, id)",
         ]),
+        // The stages (DESIGN.md 1a): when a proposal went live and was verified, and how far its `verify` window got.
+        Migration(name: "v5-proposal-stages", statements: [
+            "ALTER TABLE proposal ADD COLUMN live_at DOUBLE PRECISION",
+            "ALTER TABLE proposal ADD COLUMN verified_at DOUBLE PRECISION",
+            "ALTER TABLE proposal ADD COLUMN window_since DOUBLE PRECISION",
+            "ALTER TABLE proposal ADD COLUMN window_sample DOUBLE PRECISION",
+            "ALTER TABLE proposal ADD COLUMN window_failing TEXT",
+        ]),
     ]
 }

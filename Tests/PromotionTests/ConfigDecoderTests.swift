@@ -143,3 +143,56 @@ import Testing
         #expect(redactUserInfo("https://h/x@y") == "https://h/x@y")
     }
 }
+
+/// `from`, `promotion`, `soak` and `checks` (DESIGN.md section 3).
+@Suite struct StageConfigTests {
+    func problems(_ environments: String) -> [String] {
+        do {
+            _ = try decode(environments)
+            return []
+        } catch { return (error as? ConfigError)?.problems.map(\.description) ?? ["\(error)"] }
+    }
+
+    func decode(_ environments: String) throws -> PromoteConfig {
+        let text = "repository: {url: file:///r.git}\nforge: {type: gitea, api: 'http://127.0.0.1:3000/api/v1', project: a/b, tokenEnv: T}\nenvironments:\n" + environments
+        return try ConfigDecoder.decode(yaml: .init(name: "promote.yaml", bytes: Array(text.utf8)))
+    }
+
+    @Test func fromDefaultsToTheEnvironmentBefore() throws {
+        let config = try decode("""
+              - {name: dev}
+              - {name: staging, soak: 30m}
+              - {name: canary, mode: pull-request, promotion: manual, checks: {required: true}}
+              - {name: hotfix, from: none}
+              - {name: production, mode: pull-request, from: canary}
+            """)
+        #expect(config.environments.map(\.stage.from) == [nil, "dev", "staging", nil, "canary"])
+        #expect(config.environment(named: "staging")?.stage.soak == 1_800)
+        #expect(config.environment(named: "canary")?.stage.promotion == .manual)
+        #expect(config.environment(named: "canary")?.stage.checksRequired == true)
+    }
+
+    @Test func aTreeWithTwoChildrenDecodes() throws {
+        let config = try decode("  - {name: staging}\n  - {name: eu, from: staging}\n  - {name: us, from: staging}\n")
+        #expect(config.environments.map(\.stage.from) == [nil, "staging", "staging"])
+    }
+
+    @Test func anUnknownFromIsRefusedWithItsLine() {
+        #expect(problems("  - {name: staging}\n  - {name: production, from: stagin}\n")
+            == ["promote.yaml:5: environments.production.from: 'stagin' is not an environment (configured: staging, production)"])
+    }
+
+    @Test func aCycleIsRefusedWithItsLine() {
+        let found = problems("  - {name: a, from: c}\n  - {name: b}\n  - {name: c, from: b}\n")
+        #expect(found == ["promote.yaml:4: environments.a.from: the stages form a cycle: a <- c <- b <- a"])
+        #expect(problems("  - {name: a, from: a}\n").first?.contains("cannot come from itself") == true)
+    }
+
+    @Test func badStageValuesAreNamed() {
+        let found = problems("  - {name: a, promotion: sometimes, soak: forever, checks: {required: maybe, extra: 1}}\n")
+        #expect(found.contains { $0.contains("promotion: 'sometimes' is not one of auto, manual") })
+        #expect(found.contains { $0.contains("soak: 'forever' is not a duration") })
+        #expect(found.contains { $0.contains("required: must be true or false") })
+        #expect(found.contains { $0.contains("extra: unknown key") })
+    }
+}

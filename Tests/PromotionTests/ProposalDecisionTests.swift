@@ -199,3 +199,38 @@ import Promotion
         #expect(kind(.open, edited: true, holds: false, behind: true) == .pullRequestEdited)
     }
 }
+
+/// `checks: {required: true}` (issue 15): the `promote` status goes on the head, and autoMerge waits for green.
+@Suite struct RequiredChecksDecisionTests {
+    static let open = ProposalFacts(
+        version: "1.4.2", mode: .pullRequest, botBranch: .holdsWanted, pullRequest: .init(version: "1.4.2", uriMatches: true), autoMerge: true)
+
+    static func with(_ change: (inout ProposalFacts) -> Void) -> ProposalFacts {
+        var facts = open
+        facts.checksRequired = true
+        change(&facts)
+        return facts
+    }
+
+    @Test func withoutRequiredChecksAutoMergeMergesAtOnce() {
+        #expect(ProposalDecision.decide(Self.open) == [.recordProposed, .merge])
+    }
+
+    @Test func aPendingOrUnreadCheckHoldsTheMerge() {
+        #expect(ProposalDecision.decide(Self.with { $0.headChecksGreen = false }) == [.recordProposed, .setCommitStatus])
+        #expect(ProposalDecision.decide(Self.with { $0.headChecksGreen = nil }) == [.recordProposed, .setCommitStatus])
+    }
+
+    @Test func everyCheckGreenMerges() {
+        #expect(ProposalDecision.decide(Self.with { $0.headChecksGreen = true }) == [.recordProposed, .setCommitStatus, .merge])
+    }
+
+    @Test func aHeadAboutToMoveIsNotMerged() {
+        let moving = Self.with { $0.headChecksGreen = true; $0.botBranch = .holdsOther; $0.pullRequest = .init(version: "1.4.1", uriMatches: true) }
+        #expect(ProposalDecision.decide(moving) == [.buildBotBranch, .updatePullRequest, .recordProposed, .setCommitStatus])
+    }
+
+    @Test func ownFailingVerdictNeverAutoMerges() {
+        #expect(ProposalDecision.decide(Self.with { $0.headChecksGreen = true; $0.ownStatusPasses = false }) == [.recordProposed, .setCommitStatus])
+    }
+}

@@ -129,14 +129,22 @@ import Testing
             try await client.execute(uri: "/v1/audit?since=yesterday", method: .get, headers: Self.headers(.read)) { response in
                 #expect(response.status == .badRequest)
             }
-            // An action the service does not offer (advance comes with the stages work): 422 naming it, nothing stored.
+            // An action the service does not offer: 422 naming the ones it does, nothing stored.
             let before = try await server.handlers.store.promotions(model: "jukebox", limit: 10).count
+            try await client.execute(
+                uri: "/v1/promotions", method: .post, headers: Self.headers(.promote, json: true),
+                body: ByteBuffer(string: #"{"action": "promote-everything", "model": "jukebox"}"#)
+            ) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("must be one of release, rollback, advance"))
+            }
+            // Advance with nothing verified in a `from` waiting to enter: 409 saying so, nothing started.
             try await client.execute(
                 uri: "/v1/promotions", method: .post, headers: Self.headers(.promote, json: true),
                 body: ByteBuffer(string: #"{"action": "advance", "model": "jukebox"}"#)
             ) { response in
-                #expect(response.status == .unprocessableContent)
-                #expect(String(buffer: response.body).contains("must be one of release, rollback"))
+                #expect(response.status == .conflict)
+                #expect(String(buffer: response.body).contains("nothing-to-advance"))
             }
             #expect(try await server.handlers.store.promotions(model: "jukebox", limit: 10).count == before)
             try await client.execute(

@@ -16,7 +16,8 @@ import Testing
             {"environments": [{"name": "staging", "mode": "push", "branch": \#(h)}, {"name": "production", "mode": "pull-request", "branch": "main"}],
              "models": [{"model": "jukebox", "declared": true, "pending": [{"id": "p-2", "version": \#(h), "state": "queued"}],
                "environments": [
-                 {"name": "staging", "spec": \#(spec), "version": "2.0.0", "uri": "gs://x/2.0.0", "drift": []},
+                 {"name": "staging", "spec": \#(spec), "version": "2.0.0", "uri": "gs://x/2.0.0", "drift": [],
+                  "stage": {"version": \#(h), "state": "live", "failingCheck": \#(h), "waiting": \#(h), "soakRemaining": 90}},
                  {"name": "production", "spec": \#(spec), "version": "1.0.0", "uri": "gs://x/1.0.0",
                   "drift": [{"kind": "manual-edit", "expected": "1", "actual": \#(h), "action": "reported", "detail": \#(h), "seenAt": "2027-01-15T08:00:00Z"}],
                   "proposed": {"version": \#(h), "uri": "gs://x", "metrics": {}, "promotionId": "p-1", "state": "awaiting-review",
@@ -37,7 +38,9 @@ import Testing
         #expect(!html.contains("javascript:"), "a non-http URL is never a link")
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;amp;"))
         #expect(html.contains(#"<button type="submit" class="promote">"#), "a promote session gets the buttons")
-        #expect(!html.contains("Advance"), "no button for what the service does not offer")
+        #expect(html.contains(#"<input type="hidden" name="action" value="advance">"#) && html.contains(">Advance</button>"),
+                "a promote session gets the Advance button")
+        #expect(html.contains("failing check: &lt;script&gt;") && html.contains("soak 90s remaining"), "the stages are shown, escaped")
     }
 
     @Test func theModelPageDrawsTrendsAndEscapesRunLinks() throws {

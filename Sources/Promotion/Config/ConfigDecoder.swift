@@ -41,6 +41,7 @@ public enum ConfigDecoder {
         }
 
         var environments: [EnvironmentSettings] = []
+        var declaredFrom: [DeclaredFrom] = [], environmentSourceFiles: [String] = []
         let envNode = top.node("environments")
         let envDir = top.string("environmentsDir")
         if envNode != nil, envDir != nil {
@@ -50,7 +51,10 @@ public enum ConfigDecoder {
             if case .sequence(let items) = envNode.value {
                 for (i, item) in items.enumerated() {
                     var r = ConfigReader(file: main.file, path: "environments[\(i)]", node: item, problems: sink)
-                    if let env = decodeEnvironment(&r, defaultName: nil, repository: repository, forge: forge) { environments.append(env) }
+                    if let env = decodeEnvironment(&r, defaultName: nil, repository: repository, forge: forge, declaredFrom: &declaredFrom) {
+                        environments.append(env)
+                        environmentSourceFiles.append(main.file)
+                    }
                     r.finish()
                 }
             } else {
@@ -60,13 +64,17 @@ public enum ConfigDecoder {
             for source in environmentFiles {
                 var r = ConfigReader(file: source.file, path: "", node: source.root, problems: sink)
                 let stem = source.file.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) }
-                if let env = decodeEnvironment(&r, defaultName: stem, repository: repository, forge: forge) { environments.append(env) }
+                if let env = decodeEnvironment(&r, defaultName: stem, repository: repository, forge: forge, declaredFrom: &declaredFrom) {
+                    environments.append(env)
+                    environmentSourceFiles.append(source.file)
+                }
                 r.finish()
             }
             if environmentFiles.isEmpty { top.report("environmentsDir", "names a directory with no environment files (*.yaml)") }
         } else {
             top.report("environments", "is required: list the environments in promotion order (or set environmentsDir)")
         }
+        linkStages(&environments, declared: declaredFrom, files: environmentSourceFiles, sink: sink)
         var seen = Set<String>()
         for env in environments where !seen.insert(env.name).inserted {
             sink.add(main.file, 0, "environments", "environment '\(env.name)' is defined twice")
@@ -170,7 +178,8 @@ public enum ConfigDecoder {
     }
 
     static func decodeEnvironment(
-        _ r: inout ConfigReader, defaultName: String?, repository: RepositorySettings, forge: ForgeSettings
+        _ r: inout ConfigReader, defaultName: String?, repository: RepositorySettings, forge: ForgeSettings,
+        declaredFrom: inout [DeclaredFrom]
     ) -> EnvironmentSettings? {
         guard let name = r.string("name") ?? defaultName else {
             r.report("name", "is required")
@@ -185,10 +194,12 @@ public enum ConfigDecoder {
         let repo = decodeRepository(&r, key: "repository", inherited: repository, required: false) ?? repository
         let envForge = decodeForge(&r, key: "forge", inherited: forge) ?? forge
         let gates = decodeGates(&r).compactMap(\.gate)
+        let (stage, declared) = decodeStage(&r)
+        declaredFrom.append(declared)
         return EnvironmentSettings(
             name: name, path: path, mode: mode, drift: drift, repository: repo, forge: envForge,
             labels: r.stringList("labels") ?? [], reviewers: r.stringList("reviewers") ?? [], gates: gates,
-            draft: r.bool("draft") ?? false, autoMerge: r.bool("autoMerge") ?? false, verify: decodeVerify(&r))
+            draft: r.bool("draft") ?? false, autoMerge: r.bool("autoMerge") ?? false, verify: decodeVerify(&r), stage: stage)
     }
 
     /// A `gates:` mapping: metric -> expression, or `none` (no gate on that metric: a model switches off its
@@ -279,6 +290,7 @@ public enum ConfigDecoder {
                 service.mlflow = .init(
                     url: url, secretEnv: m.string("secretEnv"), tokenEnv: m.string("tokenEnv"), aliases: aliases,
                     artifactsDestination: m.string("artifactsDestination"))
+                if let moment = m.choice("writeBack", ServiceSettings.MLflow.WriteBack.self) { service.mlflow?.writeBack = moment }
             }
             m.finish()
         }

@@ -34,11 +34,14 @@ public struct EnvironmentSettings: Sendable, Hashable {
     public var autoMerge: Bool
     /// The checks that make a live version verified here (nil: verified as soon as it is live).
     public var verify: VerifySettings?
+    /// `from`, `promotion`, `soak` and `checks` (DESIGN.md 1a).
+    public var stage: StageSettings
 
     public init(
         name: String, path: String, mode: Mode, drift: DriftPolicy = .report, repository: RepositorySettings,
         forge: ForgeSettings, labels: [String] = [], reviewers: [String] = [], gates: [MetricGate] = [],
-        draft: Bool = false, autoMerge: Bool = false, verify: VerifySettings? = nil
+        draft: Bool = false, autoMerge: Bool = false, verify: VerifySettings? = nil,
+        stage: StageSettings = StageSettings()
     ) {
         self.name = name
         self.path = path
@@ -52,6 +55,7 @@ public struct EnvironmentSettings: Sendable, Hashable {
         self.draft = draft
         self.autoMerge = autoMerge
         self.verify = verify
+        self.stage = stage
     }
 
     /// The branch the bot owns for `model`'s pull requests in this environment.

@@ -10,6 +10,14 @@ public struct ServiceSettings: Sendable, Hashable {
         /// The bucket behind the server's artifact proxy (`mlflow server --artifacts-destination`): model servers
         /// cannot read `mlflow-artifacts:/` URIs, so those are rewritten onto it. Nil keeps URIs as MLflow gives them.
         public var artifactsDestination: String?
+        /// When the alias and tags are written back (`writeBack:`): once the version is verified in the alias's
+        /// environment (the default), or as soon as it is live there.
+        public var writeBack: WriteBack = .verified
+
+        /// `service.mlflow.writeBack`.
+        public enum WriteBack: String, Sendable, Hashable, CaseIterable {
+            case verified, live
+        }
 
         public init(
             url: String, secretEnv: String? = nil, tokenEnv: String? = nil, aliases: [String: String] = [:],

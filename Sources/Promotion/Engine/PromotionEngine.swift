@@ -14,6 +14,9 @@ public struct PromotionEngine: Sendable {
     /// The forge client for an environment.
     public let forge: @Sendable (EnvironmentSettings) throws -> any ForgeClient
     public let now: @Sendable () -> Date
+    /// The sources of the environments' `verify` checks (nil: none wired; a live version with checks then waits,
+    /// and `status` says the checks cannot run).
+    public var deploymentChecks: (any DeploymentChecks)? = nil
 
     public init(
         config: PromoteConfig, store: any PromotionStore,
@@ -106,6 +109,10 @@ struct Run {
     var previews: [PromotionReport.Preview] = []
     /// The repositories this run has fetched (once each).
     var fetched: Set<String> = []
+    /// Environments this run made verified (a dry run stores nothing: the stage rules read them from here).
+    var verifiedInRun: Set<String> = []
+    /// Environments this run enters by skipping the stage rules (`--skip-stages --reason`).
+    var skippedIn: Set<String> = []
 
     init(engine: PromotionEngine, record: PromotionRecord, options: PromotionOptions) {
         self.engine = engine
@@ -128,9 +135,10 @@ struct Run {
         var awaitingReview = false
         var superseded: String?
         for env in targets {
+            guard try await mayEnter(env) else { break }
             switch try await promote(env) {
             case .open: awaitingReview = true
-            case .live: break
+            case .live: if Self.liveState(env) == .verified { verifiedInRun.insert(env.name) }
             case .supersededBy(let newer): superseded = newer
             }
         }
@@ -138,6 +146,46 @@ struct Run {
         let state: PromotionState = superseded != nil ? .superseded : awaitingReview ? .awaitingReview : .done
         try await store.setState(state, detail: superseded.map { "a pull request for \($0) is already open" }, of: record.id, now: engine.now())
     }
+
+    // MARK: - Stages
+
+    /// The stage rules (``StageRules``) for this version and `env`: true to go on. A version not verified (or not
+    /// soaked) in `from` is refused when the request names `env`, and waits there (a `waiting` step, the rest of
+    /// the path left to `promote advance`) when it follows the default path. Rollbacks and repairs are not staged.
+    mutating func mayEnter(_ env: EnvironmentSettings) async throws -> Bool {
+        guard intent == .promote, env.stage.from != nil else { return true }
+        let proposals = try await store.proposals(model: request.model, environment: nil)
+        let entry = StageRules.entry(
+            version: request.version, into: env, proposals: proposals, now: engine.now(), skipReason: request.skipStagesReason,
+            verifiedInRun: verifiedInRun)
+        let words = StageRules.describe(entry, version: request.version, environment: env.name)
+        switch entry {
+        case .allowed:
+            return true
+        case .skipped:
+            skippedIn.insert(env.name)
+            if !options.dryRun {
+                try await store.audit(AuditEntry(
+                    at: engine.now(), actor: options.origin, action: "skip-stages", model: request.model, environment: env.name,
+                    promotionID: record.id, detail: words))
+            }
+            return true
+        case .notVerified, .soaking:
+            guard request.environments == nil else {
+                throw PromotionError(
+                    .notVerified, environment: env.name,
+                    "\(request.model) \(words); promote it there first, or pass --skip-stages --reason TEXT")
+            }
+            if !options.dryRun {
+                try await store.appendStep(PromotionStep(environment: env.name, action: .waiting, detail: words, at: engine.now()), to: record.id)
+            }
+            return false
+        }
+    }
+
+    /// The state a version reaches when it is live in `env`: `verified` at once when the environment has no
+    /// `verify` checks, else `live` until its window passes.
+    static func liveState(_ env: EnvironmentSettings) -> ProposalState { env.verify == nil ? .verified : .live }
 
     // MARK: - Observe → decide → act, one environment at a time
 
@@ -193,6 +241,8 @@ struct Run {
             liveVersion: live?.version, failingGates: gateResults.filter(\.blocks).map(\.detail), branchHoldsWanted: plan == nil,
             proposal: stored.first { $0.version == request.version }?.state, labelsMissing: !env.labels.isEmpty,
             autoMerge: env.autoMerge)
+        facts.checksRequired = env.stage.checksRequired
+        facts.ownStatusPasses = !gateResults.contains(where: \.blocks) && !skippedIn.contains(env.name)
         var observed = Observed(env: env, repo: repo, forge: forge, live: live, gateResults: gateResults, base: base, plan: plan, facts: facts)
         guard env.mode == .pullRequest, plan != nil, let forge else { return observed }
 
@@ -213,10 +263,35 @@ struct Run {
             let tip = try await repo.history(of: bot, touching: nil, limit: 1).first
             facts.botBranchEdited = tip.map { !Self.isPromoteCommit($0, model: request.model, environment: env.name) } ?? false
         }
+        if facts.checksRequired, let head = pr?.headSHA, facts.botBranch == .holdsWanted, !options.dryRun {
+            // What autoMerge waits on: every other status and check on the head (Promote's own is decided here).
+            let checks = try await Self.forgeCall(env) { try await forge.commitChecks(on: head) }
+            facts.headChecksGreen = checks.allSatisfy { $0.context == Self.statusContext || $0.state == .success }
+        }
         observed.pullRequest = pr
         observed.staged = try await stagedEntry(before: env)
         observed.facts = facts
         return observed
+    }
+
+    /// The context of Promote's own commit status (`checks: {required: true}`).
+    static let statusContext = "promote"
+
+    /// Promote's commit status on the PR head: the gate verdicts and where the version stands in the stages.
+    func commitStatus(_ o: Observed) -> CommitStatus {
+        let gates = o.gateResults.isEmpty ? "no gates" : o.gateResults.contains(where: \.blocks)
+            ? "gates failed (forced): " + o.gateResults.filter(\.blocks).map(\.gate.metric).joined(separator: ", ")
+            : "gates passed"
+        let stages: String
+        if skippedIn.contains(o.env.name), let reason = request.skipStagesReason {
+            stages = "stages skipped: \(reason)"
+        } else if let from = o.env.stage.from {
+            stages = "verified in \(from)"
+        } else {
+            stages = "entry point"
+        }
+        return CommitStatus(
+            context: Self.statusContext, state: o.facts.ownStatusPasses ? .success : .failure, description: "\(gates); \(stages)")
     }
 
     /// True when Promote wrote `commit` for `model` in `environment` (its provenance trailers say so).
@@ -296,12 +371,16 @@ struct Run {
                 guard let pr = pullRequest else { continue }
                 outcome = .open
                 try await recordProposed(o, pullRequest: pr, head: head ?? pr.headSHA, action: prAction)
+            case .setCommitStatus:
+                guard let forge = o.forge, let sha = head ?? pullRequest?.headSHA else { continue }
+                let status = commitStatus(o)
+                try await Self.forgeCall(env) { try await forge.setCommitStatus(status, on: sha) }
             case .merge:
                 guard let pr = pullRequest, let forge = o.forge else { continue }
                 do {
                     let merged = try await forge.merge(number: pr.number, method: .merge)
                     try await recordInLedger(env, .live, commit: merged.mergeCommitSHA, pullRequest: pr)
-                    try await saveProposal(env, .verified, commit: merged.mergeCommitSHA, pullRequest: pr)
+                    try await saveProposal(env, Self.liveState(env), commit: merged.mergeCommitSHA, pullRequest: pr)
                     try? await forge.deleteBranch(env.botBranch(for: request.model))
                     outcome = .live
                 } catch {
@@ -366,8 +445,8 @@ struct Run {
         if o.live?.version != request.version || o.live?.uri != request.uri {
             try await recordInLedger(env, .live, commit: commit)
         }
-        // No `verify` checks exist yet: a live version is verified at once (DESIGN.md 1a).
-        try await saveProposal(env, .verified, commit: commit)
+        // Without `verify` checks a live version is verified at once; with them, the window decides (DESIGN.md 1a).
+        try await saveProposal(env, Self.liveState(env), commit: commit)
         if pushed == nil, !batched {
             try await store.audit(AuditEntry(
                 at: engine.now(), actor: options.origin, action: PromotionStep.Action.unchanged.rawValue, model: request.model,
@@ -381,16 +460,18 @@ struct Run {
         let env = o.env, branch = env.repository.branch
         let box = PlanBox()
         let engine = self.engine, request = self.request, promotionID = record.id, isRollback = options.isRollback, live = o.live
+        let skipped = skippedIn.contains(env.name) ? request.skipStagesReason : nil
         let outcome = try await Self.updating(branch, in: env) {
             try await o.repo.update(branch: branch, base: nil, policy: .fastForwardOnly) { snapshot in
                 guard let plan = try SpecPlanner.plan(snapshot: snapshot, config: engine.config, environment: env, request: request) else {
                     return nil
                 }
                 box.set(plan)
-                let review = ReviewContext(
+                var review = ReviewContext(
                     request: request, environment: env.name, previous: Run.previous(plan.previousValue, live: live),
                     files: [.init(path: plan.path, diff: plan.diff)], onboardedFrom: plan.onboardedFrom,
                     isRollback: isRollback, promotionID: promotionID)
+                review.skippedStages = skipped
                 let template = try SpecPlanner.template(DefaultTemplates.commitMessageFile, in: snapshot) ?? DefaultTemplates.commitMessage
                 return CommitRequest(message: try review.commitMessage(template: template), changes: [plan.path: plan.new], author: engine.config.author)
             }
@@ -480,7 +561,7 @@ struct Run {
         if o.live?.version != request.version || o.live?.uri != request.uri {
             try await recordInLedger(o.env, .live, commit: commit)
         }
-        try await saveProposal(o.env, .verified, commit: commit)
+        try await saveProposal(o.env, Self.liveState(o.env), commit: commit)
         try await store.audit(AuditEntry(
             at: engine.now(), actor: options.origin, action: PromotionStep.Action.pushed.rawValue, model: request.model,
             environment: o.env.name, promotionID: record.id, detail: "pushed to \(o.env.repository.branch) in a batch commit"))
@@ -567,20 +648,21 @@ struct Run {
         try await store.ledger(model: request.model, environment: env.name).first { $0.status == .live }
     }
 
-    /// The environment before `env` in promotion order, if it already runs this version (the PR body says since when).
+    /// The environment `env` comes from (`from`), if it already runs this version (the PR body says since when).
     func stagedEntry(before env: EnvironmentSettings) async throws -> ReviewContext.Staged? {
-        guard let index = engine.config.environments.firstIndex(where: { $0.name == env.name }), index > 0 else { return nil }
-        let previous = engine.config.environments[index - 1]
-        return try await store.ledger(model: request.model, environment: previous.name)
+        guard let previous = env.stage.from else { return nil }
+        return try await store.ledger(model: request.model, environment: previous)
             .first { $0.status == .live && $0.version == request.version }
             .map { .init(environment: $0.environment, version: $0.version, since: Self.day($0.recordedAt)) }
     }
 
     func context(_ env: EnvironmentSettings, plan: SpecPlan, live: LedgerEntry?) -> ReviewContext {
-        ReviewContext(
+        var review = ReviewContext(
             request: request, environment: env.name, previous: Self.previous(plan.previousValue, live: live),
             previousMetrics: live?.metrics ?? [:], files: [.init(path: plan.path, diff: plan.diff)],
             onboardedFrom: plan.onboardedFrom, isRollback: options.isRollback, promotionID: options.dryRun ? nil : record.id)
+        review.skippedStages = skippedIn.contains(env.name) ? request.skipStagesReason : nil
+        return review
     }
 
     /// The version and URI an environment runs, from the spec's current value and what the ledger knows of it.

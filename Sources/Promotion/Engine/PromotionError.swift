@@ -14,6 +14,8 @@ public struct PromotionError: TransientFailure, Sendable, Hashable, CustomString
         case notAllowed = "not-allowed"
         /// A person's commit on the bot's branch: left alone until its pull request is merged or closed (`pr-edited`).
         case heldForPerson = "held-for-person"
+        /// The version is not verified (or not soaked) in the environment's `from` (DESIGN.md 1a).
+        case notVerified = "not-verified"
         /// The repository or forge failed.
         case transport
     }

@@ -26,6 +26,8 @@ public enum ProposalAction: Sendable, Hashable {
     case recordProposed
     /// Merge the pull request (the environment's opt-in `autoMerge`).
     case merge
+    /// Set the `promote` commit status on the PR's head with the gate and verification verdicts (`checks: required`).
+    case setCommitStatus
 }
 
 extension ProposalAction {

@@ -49,7 +49,10 @@ public enum ProposalDecision {
         }
         if facts.labelsMissing { actions.append(.addLabels) }
         actions.append(.recordProposed)
-        if facts.autoMerge { actions.append(.merge) }
+        if facts.checksRequired { actions.append(.setCommitStatus) }
+        // With required checks, autoMerge waits until every status and check on an unmoving head is green.
+        let green = !facts.checksRequired || (!moves && facts.headChecksGreen == true && facts.ownStatusPasses)
+        if facts.autoMerge, green { actions.append(.merge) }
         return actions
     }
 }

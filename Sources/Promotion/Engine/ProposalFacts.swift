@@ -60,6 +60,12 @@ public struct ProposalFacts: Sendable, Hashable {
     public var editNoticePosted: Bool
     /// The environment merges its pull requests itself (`autoMerge`).
     public var autoMerge: Bool
+    /// `checks: {required: true}`: a `promote` commit status goes on the PR head, and `autoMerge` waits for green.
+    public var checksRequired: Bool = false
+    /// Every status and check on the PR's head is success (nil: not read, e.g. the head is about to move).
+    public var headChecksGreen: Bool? = nil
+    /// Promote's own verdict on the PR (gates passed, stages not skipped) is a pass.
+    public var ownStatusPasses: Bool = true
 
     public init(
         version: String, mode: EnvironmentSettings.Mode, drift: EnvironmentSettings.DriftPolicy = .report,

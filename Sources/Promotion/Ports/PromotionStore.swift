@@ -58,4 +58,7 @@ public protocol PromotionStore: Sendable {
     func attempts(of id: String) async throws -> Int
     /// When the last reconciliation that was not a dry run ran, or nil when none has.
     func lastReconciliation() async throws -> Date?
+    /// Records how far a live proposal's `verify` window got (nothing happens unless it is still `live`); true
+    /// when it was written.
+    func saveVerification(_ progress: VerificationProgress, model: String, version: String, environment: String) async throws -> Bool
 }

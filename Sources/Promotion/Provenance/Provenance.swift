@@ -9,14 +9,20 @@ public struct Provenance: Sendable, Hashable, Codable {
     public var event: String?
     /// The source run link or pipeline.
     public var run: String?
+    /// Why the stage rules were skipped (`--skip-stages --reason`), if they were.
+    public var skippedStages: String?
 
-    public init(model: String, version: String, uri: String, environment: String, event: String? = nil, run: String? = nil) {
+    public init(
+        model: String, version: String, uri: String, environment: String, event: String? = nil, run: String? = nil,
+        skippedStages: String? = nil
+    ) {
         self.model = model
         self.version = version
         self.uri = uri
         self.environment = environment
         self.event = event
         self.run = run
+        self.skippedStages = skippedStages
     }
 
     /// The trailer block (`Promote-Model: jukebox` ...), one per line, without a leading blank line.
@@ -27,6 +33,7 @@ public struct Provenance: Sendable, Hashable, Codable {
         ]
         if let event { lines.append("Promote-Event: \(event)") }
         if let run { lines.append("Promote-Run: \(run)") }
+        if let skippedStages { lines.append("Promote-Skipped-Stages: \(skippedStages)") }
         return lines.joined(separator: "\n")
     }
 
@@ -48,7 +55,7 @@ public struct Provenance: Sendable, Hashable, Codable {
             {
                 found.append(Provenance(
                     model: model, version: version, uri: uri, environment: env,
-                    event: current["Promote-Event"], run: current["Promote-Run"]))
+                    event: current["Promote-Event"], run: current["Promote-Run"], skippedStages: current["Promote-Skipped-Stages"]))
             }
             current = [:]
         }

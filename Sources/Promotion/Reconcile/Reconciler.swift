@@ -333,7 +333,7 @@ public struct Reconciler: Sendable {
         }
         try await store.record(live)
         try await store.saveProposal(Proposal(
-            model: model, version: live.version, environment: env.name, uri: live.uri, state: .verified, commit: pr.mergeCommitSHA,
+            model: model, version: live.version, environment: env.name, uri: live.uri, state: Run.liveState(env), commit: pr.mergeCommitSHA,
             pullRequestNumber: pr.number, pullRequestURL: pr.url, promotionID: proposed.promotionID, detail: "merged \(pr.url)",
             updatedAt: engine.now()))
         if live.version != proposed.version {

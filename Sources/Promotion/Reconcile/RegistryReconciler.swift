@@ -53,7 +53,7 @@ public struct RegistryReconciler: Sendable {
         let request = try ReleaseRequest.validated(
             model: model, version: aliased, uri: version.uri, metrics: version.metrics,
             source: .init(runURL: version.runURL, pipeline: "mlflow"), idempotencyKey: "mlflow:\(model)@\(aliased)#\(alias)",
-            environments: [env.name])
+            environments: [env.name], skipStagesReason: "MLflow alias '\(alias)' points at \(aliased)")
         let report = try await engine.release(request, options: PromotionOptions(origin: "reconcile"))
         finding.detail = "MLflow alias '\(alias)' points at \(aliased): \(report.record.state.rawValue)"
             + (report.record.steps.last?.pullRequestURL.map { " in \($0)" } ?? "")

@@ -20,6 +20,8 @@ public struct PromotionStep: Sendable, Hashable, Codable {
         case failed
         /// A dry run: the plan, nothing written.
         case planned
+        /// The stage rules hold the version back here until it is verified (and soaked) in `from`.
+        case waiting
     }
 
     public var environment: String

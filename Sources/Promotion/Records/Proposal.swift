@@ -19,11 +19,18 @@ public struct Proposal: Sendable, Hashable, Codable {
     /// True once Promote told the pull request that a person's commit on its branch is left alone (said once).
     public var editNoticePosted: Bool
     public var updatedAt: Date
+    /// When it first went live (set by the store on the first move to `live` or `verified`, never changed after).
+    public var liveAt: Date?
+    /// When it was verified (set once by the store: soak is counted from here).
+    public var verifiedAt: Date?
+    /// How far the environment's `verify` window got while it is live (nil: no sample yet).
+    public var verification: VerificationProgress?
 
     public init(
         model: String, version: String, environment: String, uri: String, state: ProposalState, commit: String? = nil,
         pullRequestNumber: Int? = nil, pullRequestURL: String? = nil, promotionID: String? = nil, detail: String? = nil,
-        editNoticePosted: Bool = false, updatedAt: Date
+        editNoticePosted: Bool = false, updatedAt: Date, liveAt: Date? = nil, verifiedAt: Date? = nil,
+        verification: VerificationProgress? = nil
     ) {
         self.model = model
         self.version = version
@@ -37,5 +44,8 @@ public struct Proposal: Sendable, Hashable, Codable {
         self.detail = detail
         self.editNoticePosted = editNoticePosted
         self.updatedAt = updatedAt
+        self.liveAt = liveAt
+        self.verifiedAt = verifiedAt
+        self.verification = verification
     }
 }

@@ -29,10 +29,13 @@ public struct ReleaseRequest: Sendable, Hashable, Codable {
     public let idempotencyKey: String
     /// Restricts the rollout to these environments; nil means the configured default path.
     public let environments: [String]?
+    /// `--skip-stages --reason TEXT`: enter the environments although the version is not verified in their `from`
+    /// (DESIGN.md 1a); the reason goes to the audit log, the PR body and a `Promote-Skipped-Stages` trailer.
+    public let skipStagesReason: String?
 
     private init(
         model: String, version: String, uri: String, metrics: [String: Double], source: Source,
-        idempotencyKey: String, environments: [String]?
+        idempotencyKey: String, environments: [String]?, skipStagesReason: String?
     ) {
         self.model = model
         self.version = version
@@ -41,13 +44,14 @@ public struct ReleaseRequest: Sendable, Hashable, Codable {
         self.source = source
         self.idempotencyKey = idempotencyKey
         self.environments = environments
+        self.skipStagesReason = skipStagesReason
     }
 
     /// Checks every field and returns the request, or throws ``InvalidRelease`` listing every failing field.
     /// Configuration-dependent checks (allowed URI prefixes, known environments) are ``ReleaseRequest/problems(against:)``.
     public static func validated(
         model: String, version: String, uri: String, metrics: [String: Double] = [:], source: Source = Source(),
-        idempotencyKey: String? = nil, environments: [String]? = nil
+        idempotencyKey: String? = nil, environments: [String]? = nil, skipStagesReason: String? = nil
     ) throws(InvalidRelease) -> ReleaseRequest {
         var problems: [FieldProblem] = []
         func check(_ field: String, _ problem: String?) {
@@ -73,11 +77,15 @@ public struct ReleaseRequest: Sendable, Hashable, Codable {
                 if !seen.insert(env).inserted { check("environments[\(i)]", "'\(env)' is listed twice") }
             }
         }
+        if let reason = skipStagesReason {
+            check("reason", InputRules.textProblem(reason, limit: 500).map { "(the --skip-stages reason) \($0)" })
+        }
         guard problems.isEmpty else { throw InvalidRelease(problems: problems) }
         return ReleaseRequest(
             model: model, version: version, uri: uri, metrics: metrics, source: source,
-            idempotencyKey: idempotencyKey ?? identity(model: model, version: version, uri: uri, environments: environments),
-            environments: environments)
+            idempotencyKey: idempotencyKey
+                ?? identity(model: model, version: version, uri: uri, environments: environments) + (skipStagesReason == nil ? "" : " skip-stages"),
+            environments: environments, skipStagesReason: skipStagesReason)
     }
 
     /// What makes two requests the same request: model, version, URI and target environments (DESIGN.md 1a).

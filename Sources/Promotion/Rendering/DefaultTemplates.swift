@@ -75,6 +75,10 @@ public enum DefaultTemplates {
 
         **A gate failed; this was promoted with `--force`.**
         {{/gatesBlocked}}
+        {{#skippedStages}}
+
+        **Stages skipped** (`--skip-stages`): {{skippedStages}}
+        {{/skippedStages}}
 
         ### Source
         {{#source.commit}}

@@ -50,6 +50,8 @@ public struct ReviewContext: Sendable {
     public var files: [FileChange]
     public var superseded: [Superseded]
     public var staged: Staged?
+    /// Why the stage rules were skipped to enter this environment (`--skip-stages --reason`), if they were.
+    public var skippedStages: String?
     /// The template the spec was onboarded from, when the model had no spec here.
     public var onboardedFrom: String?
     public var isRollback: Bool
@@ -140,6 +142,7 @@ public struct ReviewContext: Sendable {
             values["stagedSince"] = staged.since
         }
         if let onboardedFrom { values["onboarded"] = onboardedFrom }
+        if let skippedStages { values["skippedStages"] = skippedStages }
         return values
     }
 
@@ -172,7 +175,7 @@ public struct ReviewContext: Sendable {
         try TrailerGuard.refuseTrailers(in: text, file: "commit message template")
         let provenance = Provenance(
             model: request.model, version: request.version, uri: request.uri, environment: environment,
-            event: promotionID, run: request.source.runURL ?? request.source.pipeline)
+            event: promotionID, run: request.source.runURL ?? request.source.pipeline, skippedStages: skippedStages)
         return provenance.sign(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

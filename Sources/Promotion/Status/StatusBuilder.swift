@@ -73,6 +73,38 @@ public enum StatusBuilder {
                     return .init(metric: gate.metric, expression: gate.expression, outcome: result.outcome.rawValue, detail: result.detail)
                 })
         }
+        cell.stage = stage(model: model, env: env, facts: facts)
         return cell
+    }
+
+    /// The stages' part of a cell: the newest proposal here (newest version that is not superseded) and the
+    /// version verified in `from` still soaking before it may enter.
+    static func stage(model: String, env: EnvironmentSettings, facts: StatusFacts) -> StatusReport.Stage? {
+        let mine = facts.proposals.filter { $0.model == model }
+        var stage = StatusReport.Stage()
+        if let newest = mine.filter({ $0.environment == env.name && $0.state != .superseded })
+            .max(by: { VersionOrder.isOlder($0.version, than: $1.version) })
+        {
+            stage.version = newest.version
+            stage.state = newest.state.rawValue
+            stage.verifiedAt = newest.verifiedAt
+            if newest.state == .live {
+                stage.failingCheck = newest.verification?.failing
+                    ?? (env.verify != nil && newest.verification == nil ? "verify: no sample yet" : nil)
+                if let verify = env.verify, let now = facts.now {
+                    stage.verifyRemaining = VerificationWindow.remaining(newest.verification, settings: verify, now: now)
+                }
+            }
+        }
+        if let now = facts.now, let from = env.stage.from,
+            let candidate = mine.filter({ $0.environment == from && $0.state == .verified })
+                .max(by: { VersionOrder.isOlder($0.version, than: $1.version) }),
+            !mine.contains(where: { $0.environment == env.name && $0.version == candidate.version }),
+            let remaining = StageRules.soakRemaining(version: candidate.version, into: env, proposals: mine, now: now)
+        {
+            stage.waiting = candidate.version
+            stage.soakRemaining = remaining
+        }
+        return stage == StatusReport.Stage() ? nil : stage
     }
 }

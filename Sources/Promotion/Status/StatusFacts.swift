@@ -26,6 +26,10 @@ public struct StatusFacts: Sendable {
     public var branches: [String: Branch]
     /// Pull request titles as the forge shows them now, by environment then number (absent: not asked).
     public var pullRequestTitles: [String: [Int: String]]
+    /// Every proposal (the stages' part of the report).
+    public var proposals: [Proposal] = []
+    /// When the facts were gathered: soak and window remaining are counted to here (nil: not counted).
+    public var now: Date?
 
     public init(
         ledger: [LedgerEntry], drift: [DriftRecord], reconciledAt: Date?, counts: [PromotionCount], active: [PromotionRecord],

@@ -46,9 +46,12 @@ public final class StatusReader: Sendable {
             }
             if askForge, env.mode == .pullRequest, let known = await pullRequestTitles(env) { titles[env.name] = known }
         }
-        return StatusFacts(
+        var facts = StatusFacts(
             ledger: ledger, drift: drift, reconciledAt: try await store.lastReconciliation(), counts: try await store.promotionCounts(),
             active: active, branches: branches, pullRequestTitles: titles)
+        facts.proposals = try await store.proposals(model: nil, environment: nil)
+        facts.now = engine.now()
+        return facts
     }
 
     func due(_ key: String, in times: KeyPath<Memo, [String: Date]>) -> Bool {

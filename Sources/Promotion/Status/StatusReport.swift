@@ -42,6 +42,24 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var metrics: [String: Double]?
         public var proposed: Proposal?
         public var drift: [Drift]
+        /// Where the newest version here stands in the stages (absent: no proposal here yet).
+        public var stage: Stage?
+    }
+
+    /// The stages of one model in one environment (DESIGN.md 1a): the newest proposal's state, the check that
+    /// keeps it from being verified, and the version waiting in `from` with its soak remaining.
+    public struct Stage: Sendable, Hashable, Codable {
+        /// The newest proposal here and its state (`pushed`, `pr-open`, `live`, `verified`, ...).
+        public var version: String?
+        public var state: String?
+        public var verifiedAt: Date?
+        /// The `verify` check that failed the last sample, and why (absent: none failing).
+        public var failingCheck: String?
+        /// Seconds the `verify` window still needs to hold (absent: not under way).
+        public var verifyRemaining: Double?
+        /// A version verified in `from` that may not enter yet, and the seconds of soak it still needs.
+        public var waiting: String?
+        public var soakRemaining: Double?
     }
 
     /// What a spec file holds on the branch, as of the last fetch.

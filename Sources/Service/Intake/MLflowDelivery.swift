@@ -169,11 +169,15 @@ public enum MLflowDelivery: Sendable, Hashable {
                 status: 422, title: "the resolved version is not the delivery's",
                 problems: [FieldProblem(field: "data.version", message: "the delivery names \(model)@\(version), the registry resolved \(resolved.model)@\(resolved.version)")])
         }
+        // A person pointed the alias at the version: their decision, which enters the environment even when the
+        // version was not verified in its `from` (said in the PR body, the trailer and the audit log, DESIGN.md 1a).
+        var skip: String?
+        if case .aliasCreated(_, let alias, _) = self { skip = "MLflow alias '\(alias)' was set on version \(version)" }
         do {
             return try ReleaseRequest.validated(
                 model: model, version: version, uri: resolved.uri, metrics: resolved.metrics,
                 source: ReleaseRequest.Source(runURL: resolved.runURL, pipeline: Self.pipeline), idempotencyKey: key,
-                environments: environments)
+                environments: environments, skipStagesReason: skip)
         } catch {
             throw IntakeRejection(status: 422, title: "the MLflow version cannot be released", problems: error.problems)
         }
