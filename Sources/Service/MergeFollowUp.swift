@@ -42,10 +42,7 @@ public struct MergeFollowUp: Sendable {
             switch pr.state {
             case .merged:
                 let live = try await Reconciler(engine: engine).recordMerge(
-                    model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge)
-                try await engine.store.audit(AuditEntry(
-                    at: engine.now(), actor: actor ?? pr.closedByLogin ?? "webhook", action: "merged", model: proposed.model, environment: env.name,
-                    promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(live.version) is live"))
+                    model: proposed.model, env: env, proposed: proposed, pullRequest: pr, forge: forge, actor: actor ?? pr.closedByLogin ?? "webhook")
                 logger.info(
                     "merge recorded",
                     metadata: [

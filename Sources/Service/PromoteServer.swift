@@ -57,7 +57,7 @@ public struct PromoteServer: Sendable {
             (base.store as? any LeaseStore).map { ReplicaLeases(store: $0, holder: name, duration: settings.leaseDuration, logger: logger) }
         }
         workers = PromotionWorkers(engine: engine, metrics: metrics, logger: logger, leases: leases)
-        stages = StageSchedule(engine: engine, workers: workers, followUp: followUp, logger: logger, leases: leases)
+        stages = StageSchedule(engine: engine, workers: workers, followUp: followUp, logger: logger)
         followUp.stateChanged = { [stages] in stages.kick() }
         workers.finished = { [stages] in stages.kick() }
         schedules = ScheduledTasks(engine: engine, followUp: followUp, workers: workers, logger: logger, leases: leases)

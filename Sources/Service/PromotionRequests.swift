@@ -92,7 +92,12 @@ public struct PromotionRequests: Sendable {
     func advance(model: String?, actor: String, reason: String?) async throws -> PromotionRecord {
         if let model, let problem = InputRules.modelNameProblem(model) { throw Self.invalid([.init(field: "model", message: problem)]) }
         let engine = self.engine
-        let report = try await workers.exclusively { try await engine.advance(model: model, origin: actor) }
+        let leases = [ReplicaLeases.schedule] + engine.config.environments.map(\.repository.url)
+        guard let report = try await workers.exclusively(holding: leases, { try await engine.advance(model: model, origin: actor) }) else {
+            throw Problem(
+                .conflict, "advance-busy", "another replica is running an advance pass",
+                detail: "another replica holds the schedule's lease; its pass carries every verified version on: look at /v1/status")
+        }
         try await engine.store.audit(AuditEntry(
             at: engine.now(), actor: actor, action: "requested-advance", model: model, environment: nil, promotionID: nil,
             detail: "advance: " + (report.entries.isEmpty ? "nothing moved" : report.entries.map { "\($0.version) \($0.environment) \($0.action.rawValue)" }

@@ -126,7 +126,7 @@ public final class PromotionWorkers: Service, Sendable {
                 guard let leases else { return await self.drain(lane) }
                 let repositories = lane.split(separator: " ").map(String.init)
                 // Another replica holds the lane: look again soon.
-                if await !leases.withLeases(repositories, { await self.drain(lane) }) { self.wakeSoon() }
+                if await leases.withLeases(repositories, { await self.drain(lane) }) == nil { self.wakeSoon() }
             }
         }
     }
@@ -256,9 +256,18 @@ public final class PromotionWorkers: Service, Sendable {
         }
     }
 
-    /// Runs `body` while no promotion runs (see ``LaneTable/exclusively(_:)``): the scheduled reconciliation.
-    public func exclusively<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await lanes.exclusively(body)
+    /// Runs `body` while no promotion of this replica runs (see ``LaneTable/exclusively(_:)``) and, with several
+    /// replicas, while this replica holds the leases `names` as well: the reconciliation and the stages' passes. The
+    /// leases are taken inside the exclusion and given up before it ends, so a lane held back starts at once
+    /// afterwards instead of finding its repository's lease still taken. Nil when another replica holds one of them.
+    public func exclusively<T: Sendable>(holding names: [String] = [], _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await lanes.exclusively {
+            guard let leases, !names.isEmpty else { return try await body() }
+            let outcome = await leases.withLeases(names) { () async -> Result<T, any Error> in
+                do { return .success(try await body()) } catch { return .failure(error) }
+            }
+            return try outcome?.get()
+        }
     }
 
     /// The repositories a promotion writes to, as one key.

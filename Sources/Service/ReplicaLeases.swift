@@ -27,9 +27,10 @@ public struct ReplicaLeases: Sendable {
     public static let schedule = "promote:schedule"
 
     /// Runs `body` holding the leases `names` (taken in sorted order, so two replicas never wait on each other in a
-    /// cycle). Returns false, without running it, when another replica holds one of them or the store cannot be
-    /// reached. `body` is cancelled when a lease is lost.
-    public func withLeases(_ names: [String], _ body: @escaping @Sendable () async -> Void) async -> Bool {
+    /// cycle) and returns what it returned. Returns nil without running it when another replica holds one of them or
+    /// the store cannot be reached, and nil when a lease is lost while it runs (`body` is cancelled then).
+    @discardableResult
+    public func withLeases<T: Sendable>(_ names: [String], _ body: @escaping @Sendable () async -> T) async -> T? {
         var held: [Lease] = []
         for name in Set(names).sorted() {
             let lease: Lease?
@@ -39,23 +40,24 @@ public struct ReplicaLeases: Sendable {
             }
             guard let lease else {
                 await release(held)
-                return false
+                return nil
             }
             held.append(lease)
         }
         let leases = held
-        await withTaskGroup(of: Bool.self) { group in
+        let outcome = await withTaskGroup(of: T?.self) { group in
+            group.addTask { await Lease.$held.withValue(leases) { await body() } }
             group.addTask {
-                await Lease.$held.withValue(leases) { await body() }
-                return true
+                _ = await self.keepRenewing(leases)
+                return nil
             }
-            group.addTask { await self.keepRenewing(leases) }
             // Whichever ends first (the work, or the renewals because a lease was lost) ends the other.
-            _ = await group.next()
+            let first = await group.next() ?? nil
             group.cancelAll()
+            return first
         }
         await release(leases)
-        return true
+        return outcome
     }
 
     /// Claims the queued promotions `ids` for this replica (see ``LeaseStore/claim(_:for:)``).

@@ -25,13 +25,11 @@ public struct ScheduledTasks: Service {
         let service = engine.config.service
         await withTaskGroup(of: Void.self) { group in
             if let every = service.reconcileEvery {
-                // The reconciler may push repairs: it holds every repository's lease too, as a lane would.
-                let repositories = engine.config.environments.map(\.repository.url)
-                group.addTask { await repeating(every: every) { await onOneReplica(repositories) { await reconcile() } } }
+                group.addTask { await repeating(every: every) { await reconcile() } }
             }
             let unheard = engine.config.environments.filter { $0.mode == .pullRequest && $0.forge.webhookSecretEnv == nil }
             if let every = service.pollEvery, !unheard.isEmpty {
-                group.addTask { await repeating(every: every) { await onOneReplica([]) { await poll(unheard) } } }
+                group.addTask { await repeating(every: every) { await onOneReplica { await poll(unheard) } } }
             }
             await group.waitForAll()
         }
@@ -47,11 +45,10 @@ public struct ScheduledTasks: Service {
         }
     }
 
-    /// Runs `task` here if this replica takes the schedule's lease (and `repositories`' leases); else another
-    /// replica runs it this time.
-    func onOneReplica(_ repositories: [String], _ task: @escaping @Sendable () async -> Void) async {
+    /// Runs `task` here if this replica takes the schedule's lease; else another replica runs it this time.
+    func onOneReplica(_ task: @escaping @Sendable () async -> Void) async {
         guard let leases else { return await task() }
-        if await !leases.withLeases([ReplicaLeases.schedule] + repositories, task) {
+        if await leases.withLeases([ReplicaLeases.schedule], task) == nil {
             logger.debug("a scheduled task runs on another replica this time")
         }
     }
@@ -62,8 +59,14 @@ public struct ScheduledTasks: Service {
         do {
             // Not while a promotion runs: it could change the ledger and a pull request between the reconciler's reads,
             // and the reconciler would "repair" the newer proposal back to the one it read first.
+            // The reconciler may push repairs: with several replicas it holds the schedule's lease and every
+            // repository's, as a lane would, and runs on one replica at a time.
             let reconciler = Reconciler(engine: engine, registry: followUp.registry)
-            let report = try await workers.exclusively { try await reconciler.reconcile() }
+            let leases = [ReplicaLeases.schedule] + engine.config.environments.map(\.repository.url)
+            guard let report = try await workers.exclusively(holding: leases, { try await reconciler.reconcile() }) else {
+                logger.debug("the reconciliation runs on another replica this time")
+                return
+            }
             for failure in report.failures {
                 logger.warning(
                     "could not reconcile",

@@ -7,24 +7,21 @@ public import ServiceLifecycle
 /// clock (the shortest `verify.every` of any environment, else `service.poll.every`, else a minute) and whenever
 /// something that can change a state happened (a merge or close heard by webhook or poll, a promotion finished):
 /// merges recorded, `verify` windows sampled, verified versions carried on. One pass at a time, never while a
-/// promotion runs (the same exclusion as the reconciler's).
+/// promotion runs (the same exclusion as the reconciler's), and with several replicas on the one that holds the
+/// schedule's lease and every repository's (DESIGN.md 8).
 public final class StageSchedule: Service, Sendable {
     let engine: PromotionEngine
     let workers: PromotionWorkers
     let logger: Logger
     /// Tells the registry and the CDEvent sinks when a version is verified.
     let followUp: MergeFollowUp?
-    /// With several replicas: a scheduled pass runs on the one replica that holds the schedule's lease and every
-    /// repository's (DESIGN.md 8).
-    let leases: ReplicaLeases?
     private let kicks: AsyncStream<Void>
     private let kickSink: AsyncStream<Void>.Continuation
 
     public init(
-        engine: PromotionEngine, workers: PromotionWorkers, followUp: MergeFollowUp? = nil, logger: Logger, leases: ReplicaLeases? = nil
+        engine: PromotionEngine, workers: PromotionWorkers, followUp: MergeFollowUp? = nil, logger: Logger
     ) {
         self.engine = engine
-        self.leases = leases
         self.followUp = followUp
         self.workers = workers
         self.logger = logger
@@ -54,25 +51,22 @@ public final class StageSchedule: Service, Sendable {
         await withGracefulShutdownHandler {
             for await _ in kicks {
                 if Task.isShuttingDownGracefully { break }
-                if let leases {
-                    let repositories = engine.config.environments.map(\.repository.url)
-                    if await !leases.withLeases([ReplicaLeases.schedule] + repositories, { _ = await self.pass() }) {
-                        logger.debug("the stages' pass runs on another replica this time")
-                    }
-                } else {
-                    _ = await pass()
-                }
+                _ = await pass(holding: [ReplicaLeases.schedule] + engine.config.environments.map(\.repository.url))
             }
         } onGracefulShutdown: { [kickSink] in
             kickSink.finish()
         }
     }
 
-    /// One pass (also `POST /v1/promotions` with `action: advance`): its report, or nil when it failed (logged).
-    public func pass(model: String? = nil, origin: String = "advance") async -> AdvanceReport? {
+    /// One pass holding the leases `names` when there are several replicas: its report, or nil when it failed
+    /// (logged) or another replica holds one of the leases.
+    func pass(model: String? = nil, origin: String = "advance", holding names: [String]) async -> AdvanceReport? {
         do {
             let engine = self.engine
-            let report = try await workers.exclusively { try await engine.advance(model: model, origin: origin) }
+            guard let report = try await workers.exclusively(holding: names, { try await engine.advance(model: model, origin: origin) }) else {
+                logger.debug("the stages' pass runs on another replica this time")
+                return nil
+            }
             if let followUp { await followUp.advanced(report) }
             for entry in report.entries {
                 logger.info(

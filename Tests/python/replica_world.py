@@ -71,9 +71,11 @@ class ReplicaWorld:
         m = re.search(r"on port (\d+), api (\S+)", forge)
         self.forge_origin, api = f"http://127.0.0.1:{m.group(1)}", m.group(2)
         url = lambda k: f"http://127.0.0.1:{self.git_port}/acme/gitops-{k}.git"  # noqa: E731
+        # Each repository is a chain of its own (s<k> -> p<k>): s<k> is an entry point, not the stage after p<k-1>.
         envs = "".join(f"""  - name: s{k}
     path: environments/s{k}/{{model}}.yaml
     mode: push
+    from: none
     repository: {{url: "{url(k)}", branch: main}}
   - name: p{k}
     path: environments/p{k}/{{model}}.yaml

@@ -313,10 +313,12 @@ public struct Reconciler: Sendable {
 
     /// Records a merged pull request: the version the merged commit's spec holds is live (the proposal's, unless its
     /// metadata and branch disagreed: then the bot branch's own trailers name it), the promotion done, the bot's
-    /// branch gone. Returns the entry recorded.
+    /// branch gone, and the merge in the audit log under `actor` (who merged it, as a webhook says), else the login
+    /// the forge names, else `forge`. Returns the entry recorded.
     @discardableResult
     public func recordMerge(
-        model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient
+        model: String, env: EnvironmentSettings, proposed: LedgerEntry, pullRequest pr: PullRequest, forge: any ForgeClient,
+        actor: String? = nil
     ) async throws -> LedgerEntry {
         var live = proposed
         live.status = .live
@@ -343,6 +345,9 @@ public struct Reconciler: Sendable {
                 detail: "\(pr.url) merged \(live.version)", updatedAt: engine.now()))
         }
         if let id = proposed.promotionID { try await store.setState(.done, detail: "merged \(pr.url)", of: id, now: engine.now()) }
+        try await store.audit(AuditEntry(
+            at: engine.now(), actor: actor ?? pr.closedByLogin ?? "forge", action: "merged", model: model, environment: env.name,
+            promotionID: proposed.promotionID, detail: "\(pr.url) merged: \(live.version) is live"))
         try? await forge.deleteBranch(env.botBranch(for: model))
         return live
     }

@@ -146,13 +146,13 @@ extension PromotionEngine {
         var tried = Set<StageRules.Advance>()
         for _ in 0...config.environments.count {
             let proposals = try await store.proposals(model: model, environment: nil)
-            // A promotion of the version already on its way there (queued, or interrupted and about to be resumed)
-            // carries it: advance does not start a second one.
+            // A promotion of the model already on its way into an environment (queued, or interrupted and about to
+            // be resumed) decides what goes there, this version or a newer one that supersedes it: advance waits for
+            // it and decides again when it has finished.
             let underway = try await store.promotions(in: [.queued, .running], limit: 1000).filter { $0.request.model == model }
+            let busy = Set(underway.flatMap { ((try? targets(for: $0.request)) ?? []).map(\.name) })
             let moves = StageRules.advances(environments: config.environments, proposals: proposals, now: now()).filter { move in
-                !tried.contains(move) && !underway.contains { p in
-                    p.request.version == move.version && ((try? targets(for: p.request)) ?? []).contains { $0.name == move.environment }
-                }
+                !tried.contains(move) && !busy.contains(move.environment)
             }
             guard !moves.isEmpty else { return }
             for move in moves {
