@@ -41,6 +41,8 @@ extension CLIFailure {
         case let error as ForgeFailure: ("forge", ["\(error)"])
         case let error as GitOpsError: ("git", ["\(error)"])
         case let error as ServiceSetupError: ("service", ["\(error)"])
+        // A refusal names its rule (`not-verified`, `gate-failed`, `older-version` ...); a transport failure is `failed`.
+        case let error as PromotionError: (error.kind == .transport ? "failed" : error.kind.rawValue, ["\(error)"])
         default: ("failed", ["\(error)"])
         }
     }

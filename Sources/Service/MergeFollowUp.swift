@@ -88,10 +88,18 @@ public struct MergeFollowUp: Sendable {
         if env.verify == nil || engine.config.service.mlflow?.writeBack == .live { await tellRegistry(entry) }
     }
 
-    /// What an advance pass changed, told onwards: merges it recorded (as a webhook's would be), versions verified.
+    /// What an advance pass changed, told onwards: merges it recorded (as a webhook's would be), the checks' results
+    /// when they changed, versions verified.
     public func advanced(_ report: AdvanceReport) async {
         for entry in report.entries {
             guard let env = engine.config.environment(named: entry.environment) else { continue }
+            if let checks = entry.checks {
+                sink.emit(checks.map {
+                    OutgoingCDEvent.checkResult(
+                        $0, model: entry.model, version: entry.version, environment: env.name, repositoryURL: env.repository.url,
+                        source: eventSource, time: engine.now())
+                })
+            }
             switch entry.action {
             case .merged:
                 if let live = try? await engine.store.ledger(model: entry.model, environment: env.name).first(where: { $0.status == .live }) {

@@ -3,7 +3,8 @@ public import JSON
 public import Promotion
 
 /// A CDEvent that Promote emits (CDEvents 0.5.1 in a CloudEvent 1.0): `service.deployed` and
-/// `environment.modified` when a version lands in an environment, `incident.detected` for each drift found.
+/// `environment.modified` when a version lands in an environment (or, with `verify`, is verified there),
+/// `testcaserun.finished` for a `verify` check's result, `incident.detected` for each drift found.
 /// Pure: the service posts ``cloudEvent`` (structured mode) to the configured sinks.
 public struct OutgoingCDEvent: Sendable, Hashable {
     /// The CloudEvent `type` (also the CDEvent `context.type`).
@@ -52,6 +53,27 @@ public struct OutgoingCDEvent: Sendable, Hashable {
                 type: "dev.cdevents.environment.modified.0.3.0", source: source, time: time, subjectID: entry.environment,
                 subjectContent: ["name": .string(entry.environment), "uri": .string(repository)], customData: data),
         ]
+    }
+
+    /// The event for one `verify` check's verdict on `version` of `model` in `environment`: `success`, `failure`,
+    /// or `error` when the check could not run (its source unreachable, its token refused).
+    public static func checkResult(
+        _ verdict: CheckVerdict, model: String, version: String, environment: String, repositoryURL: String, source: String, time: Date
+    ) -> OutgoingCDEvent {
+        let outcome = verdict.passed ? "success" : verdict.couldNotRun ? "error" : "failure"
+        var content: [String: JSONValue] = [
+            "outcome": .string(outcome),
+            "environment": .object(["id": .string(environment), "source": .string(redactUserInfo(repositoryURL))]),
+            "testCase": .object(["id": .string(verdict.check), "name": .string(verdict.check), "type": "functional"]),
+        ]
+        if !verdict.passed { content["reason"] = .string(verdict.detail) }
+        return OutgoingCDEvent(
+            type: "dev.cdevents.testcaserun.finished.0.3.0", source: source, time: time,
+            subjectID: "\(environment)/\(model)/\(version)/\(verdict.check)", subjectContent: content,
+            customData: [
+                "model": .string(model), "version": .string(version), "environment": .string(environment), "check": .string(verdict.check),
+                "passed": .bool(verdict.passed), "detail": .string(verdict.detail),
+            ])
     }
 
     /// The event for one drift finding.

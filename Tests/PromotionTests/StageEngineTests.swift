@@ -121,10 +121,14 @@ import TestSupport
         let w = try world()
         _ = try await release(w, "1.5.0")
         w.checks.script.withLock { $0.prometheus = .success([.init(labels: ["code": "500"], value: 0.2)]) }
+        var reported: [[CheckVerdict]?] = []
         for _ in 0..<4 {
-            _ = try await w.engine().advance()
+            reported += try await w.engine().advance().entries.filter { $0.action == .sampled }.map(\.checks)
             w.clock.advance(1)
         }
+        // The verdicts go out (as check-result CDEvents) when the failure is new, not on every sample of it.
+        #expect(reported.count == 4 && reported.compactMap { $0 }.count == 1)
+        #expect(reported.first??.map(\.passed) == [false])
         let staging = try #require(try await state(w, "staging"))
         #expect(staging.state == .live)
         #expect(staging.verification?.failing == "prometheus error-rate: error-rate code=500 = 0.2, expected < 0.01")
@@ -139,11 +143,11 @@ import TestSupport
 
         // An empty result, then a source that cannot be reached: neither is a pass.
         w.checks.script.withLock { $0.prometheus = .success([]) }
-        _ = try await w.engine().advance()
+        #expect(try await w.engine().advance().entries.first?.checks?.first?.couldNotRun == false, "another failure is news")
         #expect(try await state(w, "staging")?.verification?.failing?.contains("no result") == true)
         w.clock.advance(1)
         w.checks.script.withLock { $0.prometheus = .failure(.init(kind: .unauthorized, request: "Prometheus GET /api/v1/query", message: "401 Unauthorized")) }
-        _ = try await w.engine().advance()
+        #expect(try await w.engine().advance().entries.first?.checks?.first?.couldNotRun == true)
         #expect(try await state(w, "staging")?.verification?.failing?.contains("token was refused") == true)
         #expect(try await state(w, "staging")?.state == .live)
     }

@@ -104,7 +104,7 @@ def test_an_unverified_version_is_refused_and_skip_stages_leaves_its_three_trace
     assert r.returncode == 64 and "--reason" in r.stderr
     r = world.release("jukebox", "9.9.9", "--to", "production", "--json", check=False)
     error = json.loads(r.stdout)["error"]
-    assert r.returncode == 1 and "not verified in canary" in error["message"]
+    assert r.returncode == 1 and error["kind"] == "not-verified" and "not verified in canary" in error["message"]
 
     world.release("jukebox", "9.9.9", "--to", "production", "--skip-stages", "--reason", "hotfix INC-42")
     [pr] = world.open_pulls()

@@ -14,7 +14,7 @@ from argocd_standin import ARGOCD_TOKEN, argocd_standin  # noqa: F401 (a pytest 
 from mlflow_server import free_port
 from prometheus_server import prometheus_server  # noqa: F401 (a pytest fixture)
 from release_world import World
-from serve_world import ServeWorld
+from serve_world import EventSink, ServeWorld, cdevent_validator
 from test_release_e2e import FILES
 
 WRONG_TOKEN = "wrong-argocd-t0ken-abc"
@@ -51,7 +51,7 @@ def set_error_ratio(prom, value):
 def test_checks_gate_verification_and_name_what_fails(argocd_standin, prometheus_server):
     argo, prom = argocd_standin, prometheus_server
     set_error_ratio(prom, 0.2)
-    with verified_chain(World(FILES), argo.url, prom.url) as w:
+    with EventSink() as sink, verified_chain(World(FILES, service=f'cdevents: {{sinks: ["{sink.url}"]}}'), argo.url, prom.url) as w:
         seed = w.tip("main")
         out = w.release("jukebox", "1.1.0")
         assert "waiting" in out.stdout and "not verified in staging" in out.stdout
@@ -87,6 +87,20 @@ def test_checks_gate_verification_and_name_what_fails(argocd_standin, prometheus
         assert "1.1.0" in pr["title"]
         audit = json.loads(w.promote("audit", "jukebox", "--json").stdout)["entries"]
         assert len([e for e in audit if e["action"] == "verified"]) == 1
+        # The checks' results went out as CDEvents when they changed (each new failure, then every check's success
+        # with the verification), valid by the CDEvents 0.5.1 schema; service.deployed only once verified.
+        results = [e["body"]["data"] for e in sink.events if e["body"]["type"] == "dev.cdevents.testcaserun.finished.0.3.0"]
+        validator = cdevent_validator("testcaserunfinished")
+        assert [err.message for r in results for err in validator.iter_errors(r)] == []
+        outcomes = [(r["subject"]["content"]["testCase"]["id"], r["subject"]["content"]["outcome"]) for r in results]
+        assert ("argocd jukebox-staging", "failure") in outcomes and ("prometheus error-rate", "failure") in outcomes, outcomes
+        assert outcomes[-2:] == [("argocd jukebox-staging", "success"), ("prometheus error-rate", "success")], outcomes
+        failing = next(r for r in results if r["subject"]["content"]["outcome"] == "failure")
+        assert failing["subject"]["content"]["environment"]["id"] == "staging" and failing["customData"]["version"] == "1.1.0"
+        types = [e["body"]["type"] for e in sink.events]
+        failures = [i for i, e in enumerate(sink.events) if e["body"]["data"]["subject"]["content"].get("outcome") == "failure"]
+        assert types.count("dev.cdevents.service.deployed.0.3.0") == 1
+        assert types.index("dev.cdevents.service.deployed.0.3.0") > max(failures), types
 
 
 @pytest.mark.parametrize("problem", ["unreachable", "wrong-token"])

@@ -25,6 +25,9 @@ public struct AdvanceReport: Sendable, Hashable, Codable {
         public var detail: String
         /// The promotion that carried it on.
         public var promotionID: String?
+        /// The `verify` checks' verdicts when their outcome changed with this sample (the window passed, began to
+        /// fail, or failed for another reason): what the check-result CDEvents report.
+        public var checks: [CheckVerdict]?
 
         public init(model: String, version: String, environment: String, action: Action, detail: String, promotionID: String? = nil) {
             self.model = model

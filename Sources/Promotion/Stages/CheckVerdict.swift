@@ -5,11 +5,14 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     public var passed: Bool
     /// What was seen, e.g. `error-rate = 0.05, expected < 0.01`.
     public var detail: String
+    /// The check could not run (its source unreachable, its token refused ...): not a pass, and not a measurement.
+    public var couldNotRun: Bool
 
-    public init(check: String, passed: Bool, detail: String) {
+    public init(check: String, passed: Bool, detail: String, couldNotRun: Bool = false) {
         self.check = check
         self.passed = passed
         self.detail = detail
+        self.couldNotRun = couldNotRun
     }
 
     /// `check: detail`, as `status` shows a failing check.

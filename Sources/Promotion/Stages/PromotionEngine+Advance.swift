@@ -55,12 +55,17 @@ extension PromotionEngine {
                 try await store.audit(AuditEntry(
                     at: at, actor: "verify", action: "verified", model: model, environment: env.name, promotionID: proposal.promotionID,
                     detail: "\(proposal.version): \(verdicts.map(\.summary).joined(separator: "; "))"))
-                report.entries.append(.init(model: model, version: proposal.version, environment: env.name, action: .verified, detail: done.detail ?? ""))
+                var entry = AdvanceReport.Entry(model: model, version: proposal.version, environment: env.name, action: .verified, detail: done.detail ?? "")
+                entry.checks = verdicts
+                report.entries.append(entry)
             } else {
                 let held = VerificationWindow.remaining(progress, settings: verify, now: at).map { "\(DurationRange.format($0.rounded(.up))) to go" }
-                report.entries.append(.init(
-                    model: model, version: proposal.version, environment: env.name, action: .sampled,
-                    detail: progress.failing ?? held ?? "sampled"))
+                var entry = AdvanceReport.Entry(
+                    model: model, version: proposal.version, environment: env.name, action: .sampled, detail: progress.failing ?? held ?? "sampled")
+                // Passing samples while the window runs are not news; a check that starts failing (or fails for
+                // another reason) is.
+                if progress.failing != nil, progress.failing != proposal.verification?.failing { entry.checks = verdicts }
+                report.entries.append(entry)
             }
         }
     }
@@ -69,7 +74,7 @@ extension PromotionEngine {
     func observeChecks(_ verify: VerifySettings, env: EnvironmentSettings, proposal: Proposal) async -> [CheckVerdict] {
         var verdicts: [CheckVerdict] = []
         guard let checks = deploymentChecks else {
-            return [CheckVerdict(check: "verify", passed: false, detail: "no check client is configured: the checks cannot run")]
+            return [CheckVerdict(check: "verify", passed: false, detail: "no check client is configured: the checks cannot run", couldNotRun: true)]
         }
         if let argo = verify.argoCD {
             let name = argo.applicationName(model: proposal.model, environment: env.name)
@@ -83,7 +88,7 @@ extension PromotionEngine {
             } catch let unavailable as CheckUnavailable {
                 verdicts.append(VerificationWindow.judge(unavailable: unavailable, check: "argocd \(name)"))
             } catch {
-                verdicts.append(CheckVerdict(check: "argocd \(name)", passed: false, detail: "could not run: \(error)"))
+                verdicts.append(CheckVerdict(check: "argocd \(name)", passed: false, detail: "could not run: \(error)", couldNotRun: true))
             }
         }
         if let prometheus = verify.prometheus {
@@ -95,7 +100,7 @@ extension PromotionEngine {
                 } catch let unavailable as CheckUnavailable {
                     verdicts.append(VerificationWindow.judge(unavailable: unavailable, check: "prometheus \(query.name)"))
                 } catch {
-                    verdicts.append(CheckVerdict(check: "prometheus \(query.name)", passed: false, detail: "could not run: \(error)"))
+                    verdicts.append(CheckVerdict(check: "prometheus \(query.name)", passed: false, detail: "could not run: \(error)", couldNotRun: true))
                 }
             }
         }

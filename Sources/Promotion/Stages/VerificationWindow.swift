@@ -48,7 +48,7 @@ public enum VerificationWindow {
         case .invalid: why = "could not run (request refused)"
         case .unexpectedResponse: why = "could not run (unexpected answer)"
         }
-        return CheckVerdict(check: check, passed: false, detail: "\(why): \(unavailable.description)")
+        return CheckVerdict(check: check, passed: false, detail: "\(why): \(unavailable.description)", couldNotRun: true)
     }
 
     /// True when the checks are due for a sample at `now` (none yet, or `every` has passed since the last).
