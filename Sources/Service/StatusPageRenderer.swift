@@ -42,10 +42,11 @@ struct StatusPageRenderer: Sendable {
     func grid(_ report: StatusReport, viewer: OperatorRoutes.Viewer, now: Date, notice: String?) -> String {
         let csrf = viewer.principal.allows(.promote) ? viewer.csrf : nil
         let counts = report.promotions.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        let from = Dictionary(report.environments.map { ($0.name, $0.from) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: Any]] = report.models.map { model in
-            var cells: [[String: Any]] = []
-            for (index, cell) in model.environments.enumerated() {
-                cells.append(self.cell(cell, model: model.model, previous: index > 0 ? model.environments[index - 1] : nil, csrf: csrf, now: now))
+            let cells = model.environments.map { cell in
+                let source = from[cell.name].flatMap { name in model.environments.first { $0.name == name } }
+                return self.cell(cell, model: model.model, from: source, csrf: csrf, now: now)
             }
             return [
                 "model": model.model, "anchor": FormBody.encode(model.model), "href": "/models/\(FormBody.encode(model.model))",
@@ -63,7 +64,7 @@ struct StatusPageRenderer: Sendable {
     }
 
     /// One cell; `csrf` is the session's token when the viewer may promote (the cell then has its forms), else nil.
-    func cell(_ cell: StatusReport.Cell, model: String, previous: StatusReport.Cell?, csrf: String?, now: Date) -> [String: Any] {
+    func cell(_ cell: StatusReport.Cell, model: String, from: StatusReport.Cell?, csrf: String?, now: Date) -> [String: Any] {
         let spec = cell.spec
         var out: [String: Any] = [
             "env": cell.name, "specVersion": Self.opt(spec.state == "present" ? spec.version : nil), "specValue": spec.value ?? "",
@@ -87,8 +88,9 @@ struct StatusPageRenderer: Sendable {
         }
         if let csrf {
             var promote: Any = false
-            // Offer what the environment before holds, when this one does not hold it yet.
-            if let previous, let candidate = Self.candidate(previous), candidate.version != (cell.version ?? spec.version),
+            // Offer what the environment's `from` holds, when this one does not hold it yet (an entry point offers
+            // nothing: versions come to it from CI).
+            if let from, let candidate = Self.candidate(from), candidate.version != (cell.version ?? spec.version),
                 candidate.version != cell.proposed?.version
             {
                 promote = ["model": model, "environment": cell.name, "version": candidate.version, "uri": candidate.uri, "csrf": csrf]

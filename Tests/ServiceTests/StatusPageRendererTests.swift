@@ -13,7 +13,7 @@ import Testing
         let h = try #require(String(data: try JSONEncoder().encode(Self.hostile), encoding: .utf8))
         let spec = #"{"path": "environments/x.yaml", "state": "present", "value": \#(h), "version": \#(h)}"#
         let json = #"""
-            {"environments": [{"name": "staging", "mode": "push", "branch": \#(h)}, {"name": "production", "mode": "pull-request", "branch": "main"}],
+            {"environments": [{"name": "staging", "mode": "push", "branch": \#(h)}, {"name": "production", "mode": "pull-request", "branch": "main", "from": "staging"}],
              "models": [{"model": "jukebox", "declared": true, "pending": [{"id": "p-2", "version": \#(h), "state": "queued"}],
                "environments": [
                  {"name": "staging", "spec": \#(spec), "version": "2.0.0", "uri": "gs://x/2.0.0", "drift": [],
@@ -41,6 +41,27 @@ import Testing
         #expect(html.contains(#"<input type="hidden" name="action" value="advance">"#) && html.contains(">Advance</button>"),
                 "a promote session gets the Advance button")
         #expect(html.contains("failing check: &lt;script&gt;") && html.contains("soak 90s remaining"), "the stages are shown, escaped")
+    }
+
+    @Test func theButtonOffersWhatTheEnvironmentsFromHolds() throws {
+        // A tree: canary and production both come from staging; staging is an entry point.
+        func cell(_ name: String, _ version: String) -> String {
+            #"{"name": "\#(name)", "spec": {"path": "e/\#(name).yaml", "state": "present", "value": "gs://x/\#(version)", "version": "\#(version)"}, "version": "\#(version)", "uri": "gs://x/\#(version)", "drift": []}"#
+        }
+        let json = #"""
+            {"environments": [{"name": "staging", "mode": "push", "branch": "main"},
+                              {"name": "canary", "mode": "push", "branch": "main", "from": "staging"},
+                              {"name": "production", "mode": "pull-request", "branch": "main", "from": "staging"}],
+             "models": [{"model": "jukebox", "declared": true, "pending": [],
+                         "environments": [\#(cell("staging", "3.0.0")), \#(cell("canary", "2.0.0")), \#(cell("production", "1.0.0"))]}],
+             "promotions": {}, "reconciledAt": null}
+            """#
+        let report = try JSONDecoder().decode(StatusReport.self, from: Data(json.utf8))
+        let viewer = OperatorRoutes.Viewer(principal: Principal(name: "ops", scopes: [.read, .promote], proof: .session), sessionID: "s", csrf: "c")
+        let html = StatusPageRenderer().grid(report, viewer: viewer, now: Date(), notice: nil)
+        #expect(html.contains("Promote 3.0.0 to canary") && html.contains("Promote 3.0.0 to production"))
+        #expect(!html.contains("Promote 2.0.0"), "production comes from staging, not from the canary listed before it")
+        #expect(!html.contains("to staging</button>"), "an entry point takes its versions from CI")
     }
 
     @Test func theModelPageDrawsTrendsAndEscapesRunLinks() throws {

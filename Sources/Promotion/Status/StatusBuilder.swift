@@ -34,7 +34,7 @@ public enum StatusBuilder {
         for state in PromotionState.allCases { counts[state.rawValue] = 0 }
         for count in facts.counts { counts[count.state.rawValue, default: 0] += count.count }
         return StatusReport(
-            environments: config.environments.map { .init(name: $0.name, mode: $0.mode.rawValue, branch: $0.repository.branch) },
+            environments: config.environments.map { .init(name: $0.name, mode: $0.mode.rawValue, branch: $0.repository.branch, from: $0.stage.from) },
             models: models, promotions: counts, reconciledAt: facts.reconciledAt)
     }
 

@@ -9,6 +9,8 @@ public struct StatusReport: Sendable, Hashable, Codable {
         public var name: String
         public var mode: String
         public var branch: String
+        /// The environment a version must be verified in first (absent: an entry point).
+        public var from: String?
     }
 
     /// One model: every model with a spec on a branch, a declaration in `models:`, or a record in the ledger.
