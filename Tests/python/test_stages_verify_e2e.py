@@ -20,13 +20,13 @@ from test_release_e2e import FILES
 WRONG_TOKEN = "wrong-argocd-t0ken-abc"
 
 
-def verified_chain(world, argocd_url, prometheus_url, token_env="E2E_ARGOCD_TOKEN"):
+def verified_chain(world, argocd_url, prometheus_url, token_env="E2E_ARGOCD_TOKEN", query='model_error_ratio{model="{model}"}'):
     """staging (push, verified by Argo CD and Prometheus) → production (pull-request)."""
     text = world.config.read_text()
     verify = (f'    verify:\n      for: 2s\n      every: 1s\n'
               f'      argocd: {{url: "{argocd_url}", application: "{{model}}-{{env}}", tokenEnv: {token_env}}}\n'
               f'      prometheus:\n        url: "{prometheus_url}"\n        queries:\n'
-              f'          - {{name: error-rate, query: \'model_error_ratio{{model="{{model}}"}}\', expect: "< 0.01"}}\n')
+              f'          - {{name: error-rate, query: \'{query}\', expect: "< 0.01"}}\n')
     text = re.sub(r"(  - name: staging\n    path: [^\n]+\n    mode: push\n)", lambda m: m.group(1) + verify, text, count=1)
     world.config.write_text(text)
     world.env.update({"E2E_ARGOCD_TOKEN": ARGOCD_TOKEN, "E2E_ARGOCD_WRONG": WRONG_TOKEN})
@@ -103,13 +103,14 @@ def test_checks_gate_verification_and_name_what_fails(argocd_standin, prometheus
         assert types.index("dev.cdevents.service.deployed.0.3.0") > max(failures), types
 
 
-@pytest.mark.parametrize("problem", ["unreachable", "wrong-token"])
+@pytest.mark.parametrize("problem", ["unreachable", "wrong-token", "promql-error"])
 def test_a_check_that_cannot_run_is_not_a_pass(problem, argocd_standin, prometheus_server):
     argo, prom = argocd_standin, prometheus_server
     set_error_ratio(prom, 0.001)
     url = f"http://127.0.0.1:{free_port()}" if problem == "unreachable" else argo.url
     token_env = "E2E_ARGOCD_WRONG" if problem == "wrong-token" else "E2E_ARGOCD_TOKEN"
-    with verified_chain(World(FILES), url, prom.url, token_env=token_env) as w:
+    query = 'rate(model_error_ratio{model="{model}"}' if problem == "promql-error" else 'model_error_ratio{model="{model}"}'
+    with verified_chain(World(FILES), url, prom.url, token_env=token_env, query=query) as w:
         w.release("jukebox", "1.1.0")
         argo.set_app("jukebox-staging", revision=w.tip("main"))
         for _ in range(4):
@@ -117,7 +118,8 @@ def test_a_check_that_cannot_run_is_not_a_pass(problem, argocd_standin, promethe
             time.sleep(1.05)
         stage = staging_stage(w)
         assert stage["state"] == "live" and "could not run" in stage["failingCheck"]
-        assert ("unreachable" if problem == "unreachable" else "token was refused") in stage["failingCheck"]
+        expected = {"unreachable": "unreachable", "wrong-token": "token was refused", "promql-error": "parse error"}[problem]
+        assert expected in stage["failingCheck"], stage
         assert WRONG_TOKEN not in json.dumps(stage)
         assert w.open_pulls() == []
 
