@@ -20,17 +20,44 @@ public final class SQLiteStore: PromotionStore, Sendable {
                 if !directory.isEmpty {
                     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 }
-                var config = Configuration()
-                config.busyMode = .timeout(10)
-                writer = try DatabasePool(path: path, configuration: config)
+                writer = try Self.openPool(path)
                 location = path
             } else {
                 writer = try DatabaseQueue()
                 location = ":memory:"
             }
-            try Self.migrator.migrate(writer)
+            try Self.migrate(writer)
         } catch {
             throw StoreError(operation: "open \(path ?? ":memory:")", underlying: error)
+        }
+    }
+
+    /// The WAL pool at `path`. Turning a new file to WAL is not covered by the busy timeout: a second process doing
+    /// the same at that moment is told "database is locked", and tries again shortly (for at most about two seconds).
+    static func openPool(_ path: String) throws -> DatabasePool {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        for attempt in 1... {
+            do {
+                return try DatabasePool(path: path, configuration: config)
+            } catch let error as DatabaseError where attempt < 40 && [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+                usleep(50_000)  // once, at start, and only while another opener holds the new file
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    /// Brings the schema up to date. Several processes opening a new database at once (replicas, a CLI command
+    /// beside `serve`) can each read "not applied yet" before one of them applies a step; the loser's step then fails
+    /// inside its own transaction (rolled back, nothing half-written) and it reads again: the winner's steps count
+    /// as applied. A failure that is not such a race comes back every time and is thrown.
+    static func migrate(_ writer: any DatabaseWriter) throws {
+        for attempt in 1... {
+            do {
+                return try migrator.migrate(writer)
+            } catch let error as DatabaseError where attempt < 8 && error.resultCode == .SQLITE_ERROR {
+                continue
+            }
         }
     }
 
