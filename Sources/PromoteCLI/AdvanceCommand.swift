@@ -25,7 +25,8 @@ struct AdvanceCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIFailure.reporting(json: json) {
             let app = try await Composition(configPath: global.config)
-            let report = try await app.engine.advance(model: model, dryRun: dryRun, origin: actor.resolved())
+            let (model, dryRun, origin) = (model, dryRun, actor.resolved())
+            let report = try await app.writingRepositories(dryRun: dryRun) { try await app.engine.advance(model: model, dryRun: dryRun, origin: origin) }
             if !dryRun {
                 // As the service does: merges recorded and versions verified reach the CDEvent sinks and MLflow.
                 let logger = Logger(label: "promote.advance")

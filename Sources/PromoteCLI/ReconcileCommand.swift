@@ -21,7 +21,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             let started = ContinuousClock.now
             let logger = Logger(label: "promote.reconcile")
             let registry = try app.registry()
-            let report = try await Reconciler(engine: app.engine, registry: registry).reconcile(dryRun: dryRun)
+            let reconciler = Reconciler(engine: app.engine, registry: registry)
+            let dryRun = dryRun
+            let report = try await app.writingRepositories(dryRun: dryRun) { try await reconciler.reconcile(dryRun: dryRun) }
             if !dryRun {
                 // As the service's schedule does: CDEvents per finding, recorded merges told to MLflow.
                 let sink = try CDEventSink.make(

@@ -59,7 +59,8 @@ struct ReleaseCommand: AsyncParsableCommand {
                 source: .init(commit: sourceCommit, runURL: runURL, pipeline: pipeline), idempotencyKey: idempotencyKey,
                 environments: environments.isEmpty ? nil : environments, skipStagesReason: skipStages ? reason : nil)
             let app = try await Composition(configPath: global.config)
-            let report = try await app.engine.release(request, options: PromotionOptions(dryRun: dryRun, force: force, origin: actor.resolved()))
+            let options = PromotionOptions(dryRun: dryRun, force: force, origin: actor.resolved())
+            let report = try await app.writingRepositories(dryRun: dryRun) { try await app.engine.release(request, options: options) }
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }

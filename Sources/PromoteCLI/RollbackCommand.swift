@@ -26,8 +26,8 @@ struct RollbackCommand: AsyncParsableCommand {
                 source: .init(pipeline: "rollback"),
                 idempotencyKey: "\(ReleaseRequest.rollbackKeyPrefix)\(env):\(model)@\(target.version):\(Int(Date().timeIntervalSince1970))",
                 environments: [env])
-            let report = try await app.engine.release(
-                request, options: PromotionOptions(dryRun: dryRun, force: true, isRollback: true, origin: actor.resolved()))
+            let options = PromotionOptions(dryRun: dryRun, force: true, isRollback: true, origin: actor.resolved())
+            let report = try await app.writingRepositories(dryRun: dryRun) { try await app.engine.release(request, options: options) }
             print(json ? ReportPrinter.json(report, dryRun: dryRun, config: app.config) : ReportPrinter.text(report, dryRun: dryRun))
         }
     }
