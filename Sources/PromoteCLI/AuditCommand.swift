@@ -13,7 +13,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only entries since this time: RFC 3339 (2026-12-04T10:00:00Z) or a duration back from now (24h, 7d).", valueName: "time"))
     var since: String?
     @Option(help: ArgumentHelp("At most this many entries, newest first.", valueName: "n")) var limit = 1000
-    @Flag(help: "Print JSON: {\"entries\": [{\"at\", \"actor\", \"action\", \"model\", \"environment\", \"version\", \"detail\"}]}.")
+    @Flag(help: "Print JSON: {\"entries\": [{\"at\", \"actor\", \"action\", \"model\", \"environment\", \"version\", \"detail\", \"replica\"}]}.")
     var json = false
 
     func validate() throws {
@@ -36,7 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
             }
             for e in report.entries {
                 let place = [e.model, e.environment, e.version].compactMap { $0 }.joined(separator: " ")
-                print("\(ReportPrinter.iso(e.at))  \(e.actor)  \(e.action)  \(place)  \(e.detail)")
+                print("\(ReportPrinter.iso(e.at))  \(e.actor)  \(e.action)  \(place)  \(e.detail)" + (e.replica.map { "  (replica \($0))" } ?? ""))
             }
         }
     }

@@ -202,7 +202,10 @@ def test_log_in_see_the_grid_follow_the_pr_promote_with_the_button_and_audit(wor
     assert by_actor[("carol-reviewer", "merged")]["version"] == "1.4.2"
     assert by_actor[("ml-oncall", "requested-release")]["version"] == "1.4.3"
     assert by_actor[("ml-oncall", "pushed")]["environment"] == "staging"
-    assert all(set(e) == {"at", "actor", "action", "model", "environment", "version", "detail"} for e in out["entries"])
+    assert all(set(e) == {"at", "actor", "action", "model", "environment", "version", "detail", "replica"} for e in out["entries"])
+    # Which replica wrote it: the service's entries name it, a CLI command's do not.
+    assert by_actor[("ml-oncall", "requested-release")]["replica"] and by_actor[("carol-reviewer", "merged")]["replica"]
+    assert by_actor[("release-manager@laptop", "pushed")]["replica"] is None
     status, _, doc = api(world, "GET", "/v1/audit?model=jukebox&since=1h", READ_TOKEN)
     assert status == 200 and doc == out
     assert "carol-reviewer" in world.promote("audit", "jukebox").stdout

@@ -15,9 +15,12 @@ public struct AuditReport: Sendable, Hashable, Codable {
         /// The version the action concerned, when known.
         public var version: String?
         public var detail: String
+        /// The `promote serve` replica that wrote it (nil: a CLI command).
+        public var replica: String?
 
         public init(
-            at: Date, actor: String, action: String, model: String?, environment: String?, version: String?, detail: String
+            at: Date, actor: String, action: String, model: String?, environment: String?, version: String?, detail: String,
+            replica: String? = nil
         ) {
             self.at = at
             self.actor = actor
@@ -26,6 +29,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
             self.environment = environment
             self.version = version
             self.detail = detail
+            self.replica = replica
         }
 
         /// Every key is written, `null` when unknown (the contract lists them all).
@@ -38,6 +42,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
             try c.encode(environment, forKey: .environment)
             try c.encode(version, forKey: .version)
             try c.encode(detail, forKey: .detail)
+            try c.encode(replica, forKey: .replica)
         }
     }
 
@@ -53,7 +58,7 @@ public struct AuditReport: Sendable, Hashable, Codable {
         AuditReport(entries: entries.map { e in
             Entry(
                 at: e.at, actor: e.actor, action: e.action, model: e.model, environment: e.environment,
-                version: e.promotionID.flatMap { versions[$0] }, detail: e.detail)
+                version: e.promotionID.flatMap { versions[$0] }, detail: e.detail, replica: e.replica)
         })
     }
 }
