@@ -22,7 +22,7 @@ public final class PromotionWorkers: Service, Sendable {
     let metrics: ServiceMetrics
     /// How often the queue is looked at when nobody wakes the workers (a safety net; intake wakes them).
     let idlePoll: Duration
-    private let lanes = LaneTable()
+    private let lanes: LaneTable
     private let wakeups: AsyncStream<Void>
     private let wakeupSink: AsyncStream<Void>.Continuation
 
@@ -41,6 +41,7 @@ public final class PromotionWorkers: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.idlePoll = idlePoll
+        lanes = LaneTable(maxRunning: engine.config.service.maxLanes)
         (wakeups, wakeupSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -287,11 +288,16 @@ actor LaneTable {
     private var waiting: [String: @Sendable () async -> Void] = [:]
     private var isPaused = false
     private(set) var isDraining = false
+    /// At most this many lanes run at once (`service.maxLanes`).
+    let maxRunning: Int
 
-    /// Starts `body` for `lane`, or, while the lane or one sharing a repository with it is busy, once it is free.
+    init(maxRunning: Int = .max) { self.maxRunning = maxRunning }
+
+    /// Starts `body` for `lane`, or, while the lane or one sharing a repository with it is busy (or `maxRunning`
+    /// lanes run), once it is free.
     func start(_ lane: String, _ body: @escaping @Sendable () async -> Void) {
         guard !isDraining else { return }
-        guard !isPaused, !running.keys.contains(where: { Self.overlap($0, lane) }) else {
+        guard !isPaused, running.count < maxRunning, !running.keys.contains(where: { Self.overlap($0, lane) }) else {
             waiting[lane] = body
             return
         }

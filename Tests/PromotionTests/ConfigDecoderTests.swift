@@ -79,6 +79,15 @@ import Testing
         #expect(found.contains { $0.contains("environments: is required") })
     }
 
+    @Test func maxLanesIsAWholeNumberInRange() throws {
+        let base = "repository: {url: file:///r.git}\nenvironments: [{name: staging, path: \"s/{model}.yaml\", mode: push}]\n"
+        #expect(try decode(base).service.maxLanes == 16)
+        #expect(try decode(base + "service: {maxLanes: 2}\n").service.maxLanes == 2)
+        for bad in ["0", "2.5", "\"4\"", "100000"] {
+            #expect(problems(base + "service: {maxLanes: \(bad)}\n") == ["promote.yaml:3: service.maxLanes: must be a whole number from 1 to 1024"], "\(bad)")
+        }
+    }
+
     @Test func pullRequestEnvironmentNeedsAForge() {
         let found = problems("repository: {url: file:///r.git}\nenvironments:\n  - {name: production, mode: pull-request}\n")
         #expect(found.count == 1)

@@ -56,10 +56,10 @@ import Testing
         await lanes.start("https://git/a https://git/b") { await log.add("a+b ran") }
         await lanes.start("https://git/c") { await log.add("c ran") }
         // c shares nothing with a, so it runs while a is held; a+b waits for a.
-        try await waitFor("c ran", in: log)
+        try await Self.waitFor("c ran", in: log)
         #expect(await !log.entries.contains("a+b ran"))
         release.continuation.yield()
-        try await waitFor("a+b ran", in: log)
+        try await Self.waitFor("a+b ran", in: log)
         let entries = await log.entries
         let finished = try #require(entries.firstIndex(of: "a finished"))
         let both = try #require(entries.firstIndex(of: "a+b ran"))
@@ -67,7 +67,7 @@ import Testing
     }
 
     /// Waits (at most 10 s) until `entry` is logged.
-    func waitFor(_ entry: String, in log: LaneTableTests.Log) async throws {
+    static func waitFor(_ entry: String, in log: LaneTableTests.Log) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
         while await !log.entries.contains(entry) {
             try #require(ContinuousClock.now < deadline, "\(entry) never happened")
@@ -81,5 +81,28 @@ import Testing
         #expect(LaneTable.overlap("b c", "a b"))
         #expect(!LaneTable.overlap("a", "b c"))
         #expect(!LaneTable.overlap("", "a"))
+    }
+}
+
+/// `service.maxLanes`: a replica drains at most that many lanes at once; the next starts when one finishes.
+@Suite struct LaneCapTests {
+    @Test func aLaneBeyondTheCapWaitsForOneToFinish() async throws {
+        let lanes = LaneTable(maxRunning: 2)
+        let log = LaneTableTests.Log()
+        let release = AsyncStream<Void>.makeStream()
+        for name in ["a", "b"] {
+            await lanes.start("https://git/\(name)") {
+                await log.add("\(name) started")
+                for await _ in release.stream { break }
+            }
+        }
+        await lanes.start("https://git/c") { await log.add("c started") }
+        try await LaneOverlapTests.waitFor("b started", in: log)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await !log.entries.contains("c started"), "two lanes run; the third waits")
+        release.continuation.yield()
+        try await LaneOverlapTests.waitFor("c started", in: log)
+        release.continuation.finish()
+        await lanes.drainAndWait()
     }
 }

@@ -47,9 +47,10 @@ echo "post $(basename "$(pwd)" .git) $PPID $(date +%s.%N)" >> "{log}"
 
 class ReplicaWorld:
     def __init__(self, repositories=10, models=30, state=None, state_password=None, lease="10s", log_level="info",
-                 bin_dir=None):
+                 bin_dir=None, service_extra=""):
         """`state`: a postgres:// URL (its password in `state_password`), or None for a SQLite file. `bin_dir`: where
-        `promote` and `promote-forge-sim` are (default: .build/debug, else .build/release)."""
+        `promote` and `promote-forge-sim` are (default: .build/debug, else .build/release). `service_extra`: more
+        lines of the `service:` mapping (indented two spaces)."""
         self.binary = (lambda name: pathlib.Path(bin_dir) / name) if bin_dir else binary
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="promote-replicas-"))
         self.home = self.dir / "home"
@@ -103,7 +104,7 @@ environments:
   intake: {{secretsEnv: [R_SECRET]}}
   reconcile: {{every: 1h}}
   access: {{publicRead: true}}
-""")
+{service_extra}""")
         self.env = {**git_env(self.home), "R_GIT_USER": GIT_USER, "R_GIT_PASSWORD": GIT_PASSWORD, "R_FORGE_TOKEN": FORGE_TOKEN,
                     "R_SECRET": SECRET_NEW, "R_STATE_PASSWORD": state_password or "unused", "PROMOTE_CONFIG": str(self.config),
                     "PROMOTE_LOG_LEVEL": log_level}
@@ -269,13 +270,21 @@ environments:
                     problems.append(f"gitops-{k} {path}: versions committed more than once: {sorted(dupes)}")
         return problems
 
-    def pulls(self, k):
+    def forge_control(self, method, path, body=None):
         conn = http.client.HTTPConnection(self.forge_origin.split("//")[1].split(":")[0], int(self.forge_origin.rsplit(":", 1)[1]),
                                           timeout=30)
-        conn.request("GET", f"/_sim/pulls?project=acme/gitops-{k}")
+        conn.request(method, path, body=json.dumps(body).encode() if body is not None else None,
+                     headers={"content-type": "application/json"} if body is not None else {})
         data = conn.getresponse().read()
         conn.close()
         return json.loads(data or b"[]")
+
+    def pulls(self, k):
+        return self.forge_control("GET", f"/_sim/pulls?project=acme/gitops-{k}")
+
+    def forge_latency(self, milliseconds):
+        """Every forge API request from now on waits `milliseconds` before its answer (a hosted forge's latency)."""
+        self.forge_control("POST", "/_sim/faults", {"kind": "delay", "delayMilliseconds": milliseconds, "count": 10_000_000})
 
     def duplicate_pulls(self):
         """Open pull requests sharing a head branch, and pull requests (any state) opened twice for one title."""

@@ -12,7 +12,12 @@ Per configuration: drain time (first event posted until no promotion is queued o
 repository, history problems). Events are posted by 4 client threads, round-robin over the replicas.
 
 usage: bench/serve/replicas.py [--events 1000] [--models 50] [--repositories 10] [--lease 10s] [--bin .build/release]
-       [--json out.json]
+       [--max-lanes N] [--forge-latency-ms MS] [--json out.json]
+
+On one machine every replica shares the same cores, so when the work is bound by CPU (loopback git and forge), three
+replicas cannot drain faster than one. What replicas add is capacity: `--max-lanes 2 --forge-latency-ms 150` models
+replicas that each drain two repositories at a time against a forge that answers in 150 ms (as hosted forges do),
+the case where a second and third replica help.
 """
 import argparse
 import json
@@ -47,8 +52,10 @@ def run(label, pg, replicas, args, database=None):
     state = pg.url(database) if database else None
     world = ReplicaWorld(repositories=args.repositories, models=args.models, state=state,
                          state_password=pg.password if database else None, lease=args.lease, log_level="warning",
-                         bin_dir=args.bin)
+                         bin_dir=args.bin, service_extra=f"  maxLanes: {args.max_lanes}\n" if args.max_lanes else "")
     try:
+        if args.forge_latency_ms:
+            world.forge_latency(args.forge_latency_ms)
         names = [f"r{i}" for i in range(replicas)]
         for name in names:
             world.start_replica(name)
@@ -93,6 +100,9 @@ def main():
     ap.add_argument("--models", type=int, default=50)
     ap.add_argument("--repositories", type=int, default=10)
     ap.add_argument("--lease", default="10s")
+    ap.add_argument("--max-lanes", type=int, help="service.maxLanes of each replica (default: the built-in 16)")
+    ap.add_argument("--forge-latency-ms", type=int, default=0,
+                    help="every forge request waits this long (a hosted forge's latency; 0: loopback speed)")
     ap.add_argument("--bin", default=os.path.join(HERE, "..", "..", ".build", "release"))
     ap.add_argument("--only", choices=["sqlite", "postgres-1", "postgres-3"], action="append",
                     help="run only these configurations (default: all three)")

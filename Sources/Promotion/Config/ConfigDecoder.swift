@@ -268,6 +268,7 @@ public enum ConfigDecoder {
         service.state = s.string("state")
         service.statePasswordEnv = s.string("statePasswordEnv")
         if let seconds = s.duration("leaseDuration", within: DurationRange(shortest: 1, longest: 3_600)) { service.leaseDuration = seconds }
+        if let lanes = s.integer("maxLanes", in: 1...1_024) { service.maxLanes = lanes }
         if var intake = s.mapping("intake") {
             service.intakeSecretsEnv = intake.stringList("secretsEnv") ?? []
             service.intakeTokensEnv = intake.stringList("tokensEnv") ?? []

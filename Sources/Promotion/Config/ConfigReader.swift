@@ -61,6 +61,16 @@ struct ConfigReader {
         return nil
     }
 
+    /// A whole number in `range` (a plain scalar: `8`, not `"8"` or `8.0`).
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let n = node(key) else { return nil }
+        guard case .scalar(let text, true) = n.value, let value = Int(text), range.contains(value) else {
+            report(key, line: n.line, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
     mutating func stringList(_ key: String) -> [String]? {
         guard let n = node(key) else { return nil }
         if case .scalar(let text, _) = n.value { return [text] }

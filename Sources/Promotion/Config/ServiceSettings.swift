@@ -61,6 +61,9 @@ public struct ServiceSettings: Sendable, Hashable {
     /// Seconds a replica's lease on a repository (or on the scheduled tasks) lasts unless renewed; it is renewed
     /// every third of it (DESIGN.md 8).
     public var leaseDuration: Double = 10
+    /// How many lanes (repositories' queues) one replica drains at once (`maxLanes:`); more wait their turn, and
+    /// other replicas take them. Bounds a replica's git, forge and memory use.
+    public var maxLanes: Int = 16
     /// Environment variables holding Standard Webhooks secrets (`whsec_...`), several for rotation.
     public var intakeSecretsEnv: [String]
     /// Environment variables holding accepted bearer tokens.
