@@ -70,6 +70,9 @@ import Testing
         #expect(config.specPath(model: "music", environment: production) == "model-deployments/production/music/config.yaml")
         #expect(config.service.reconcileEvery == 600)
         #expect(config.service.mlflow?.aliases == ["champion": "production"])
+        // The champion alias decides production: advance leaves it alone unless `promotion:` is written.
+        #expect(production.stage.promotion == (production.stage.promotionWritten ? production.stage.promotion : .manual))
+        #expect(config.environment(named: "staging")?.stage.promotion == .auto)
         #expect(config.defaultPath.map(\.name) == ["staging", "production"])
     }
 

@@ -193,8 +193,8 @@ def test_a_promotion_that_crashes_its_worker_twice_is_quarantined_and_resending_
 
 def test_a_burst_for_several_models_of_one_repository_is_one_commit(world):
     w, relay = world
-    # The first promotion holds its lane (the forge takes 4 s to open its pull request) while three models queue.
-    w.fault(kind="delay", delayMilliseconds=4000, method="POST", pathContains="/pulls", count=1)
+    # The first promotion holds its lane (the forge takes 8 s to open its pull request) while three models queue.
+    w.fault(kind="delay", delayMilliseconds=8000, method="POST", pathContains="/pulls", count=1)
     w.start()
     first = event(w, "jukebox", "1.0.0")
     deadline = time.monotonic() + 30

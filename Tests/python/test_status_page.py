@@ -38,6 +38,8 @@ MODELS = ('models:\n  jukebox: {allowedUris: ["gs://models/jukebox/"]}\n'
 @pytest.fixture
 def world():
     w = ServeWorld({**FILES, "environments/staging/radio.yaml": RADIO}, access=ACCESS, models=MODELS)
+    # Production takes a version when a person presses the page's button (the serve's advance pass leaves it alone).
+    w.config.write_text(w.config.read_text().replace("    mode: pull-request\n", "    mode: pull-request\n    promotion: manual\n", 1))
     w.env.update({"E2E_READ_TOKEN": READ_TOKEN, "E2E_OPS_TOKEN": OPS_TOKEN})
     try:
         yield w

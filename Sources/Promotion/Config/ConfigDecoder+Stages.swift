@@ -18,14 +18,26 @@ extension ConfigDecoder {
                 r.report("from", line: node.line, "must name an environment (or none)")
             }
         }
-        let promotion = r.choice("promotion", StageSettings.Promotion.self) ?? .auto
+        let written = r.choice("promotion", StageSettings.Promotion.self)
         let soak = r.duration("soak", within: DurationRange(shortest: 0, longest: 365 * 86_400)) ?? 0
         var checksRequired = false
         if var checks = r.mapping("checks") {
             checksRequired = checks.bool("required") ?? false
             checks.finish()
         }
-        return (StageSettings(promotion: promotion, soak: soak, checksRequired: checksRequired), declared)
+        var stage = StageSettings(promotion: written ?? .auto, soak: soak, checksRequired: checksRequired)
+        stage.promotionWritten = written != nil
+        return (stage, declared)
+    }
+
+    /// An environment that `service.mlflow.aliases` maps an alias to takes a version when a person moves the alias
+    /// (DESIGN.md 5: the alias opens its pull request): unless its `promotion:` is written, it is `manual`, so that
+    /// `advance` does not carry versions there by itself.
+    static func aliasesDecide(_ environments: inout [EnvironmentSettings], service: ServiceSettings) {
+        guard let aliased = service.mlflow.map({ Set($0.aliases.values) }) else { return }
+        for i in environments.indices where aliased.contains(environments[i].name) && !environments[i].stage.promotionWritten {
+            environments[i].stage.promotion = .manual
+        }
     }
 
     /// Resolves every environment's `from` (the one listed before by default) and refuses, with file and line, a

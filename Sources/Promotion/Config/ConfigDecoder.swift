@@ -97,6 +97,7 @@ public enum ConfigDecoder {
         }
 
         let service = decodeService(&top) ?? ServiceSettings()
+        aliasesDecide(&environments, service: service)
         top.finish()
         guard sink.problems.isEmpty else { throw ConfigError(problems: sink.problems) }
         return PromoteConfig(

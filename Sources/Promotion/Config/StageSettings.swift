@@ -21,6 +21,8 @@ public struct StageSettings: Sendable, Hashable {
     public var checksRequired: Bool
     /// The line of the `from:` key (0: not written, the default was taken), for `config validate`'s messages.
     public var fromLine: Int
+    /// True when `promotion:` was written (else the default: `auto`, or `manual` where an MLflow alias decides).
+    public var promotionWritten: Bool = false
 
     public init(from: String? = nil, promotion: Promotion = .auto, soak: Double = 0, checksRequired: Bool = false, fromLine: Int = 0) {
         self.from = from
