@@ -20,11 +20,11 @@ extension Composition {
         let deadline = ContinuousClock.now + wait
         var said = false
         while true {
-            let outcome = await leases.withLeases(repositories) { () async -> Result<T, any Error> in
+            let done = try await leases.withLeases(repositories) { () async throws -> T in
                 started.withLock { $0 = true }
-                do { return .success(try await body()) } catch { return .failure(error) }
+                return try await body()
             }
-            if let outcome { return try outcome.get() }
+            if let done { return done }
             if started.withLock({ $0 }) {
                 throw CLIFailure("the lease on the repository was lost while the command ran (the state store went away, or a replica took it over): run it again")
             }

@@ -264,10 +264,7 @@ public final class PromotionWorkers: Service, Sendable {
     public func exclusively<T: Sendable>(holding names: [String] = [], _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await lanes.exclusively {
             guard let leases, !names.isEmpty else { return try await body() }
-            let outcome = await leases.withLeases(names) { () async -> Result<T, any Error> in
-                do { return .success(try await body()) } catch { return .failure(error) }
-            }
-            return try outcome?.get()
+            return try await leases.withLeases(names, throwing: body)
         }
     }
 

@@ -60,6 +60,15 @@ public struct ReplicaLeases: Sendable {
         return outcome
     }
 
+    /// ``withLeases(_:_:)`` for work that throws: its error is thrown here; nil when the leases were not taken or one
+    /// was lost.
+    public func withLeases<T: Sendable>(_ names: [String], throwing body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let outcome = await withLeases(names) { () async -> Result<T, any Error> in
+            do { return .success(try await body()) } catch { return .failure(error) }
+        }
+        return try outcome?.get()
+    }
+
     /// Claims the queued promotions `ids` for this replica (see ``LeaseStore/claim(_:for:)``).
     func claim(_ ids: [String]) async throws -> Set<String> {
         Set(try await store.claim(ids, for: holder))
