@@ -19,6 +19,8 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
     /// How many pushes were attempted (accepted or rejected).
     public private(set) var pushes = 0
     public private(set) var fetches = 0
+    /// How many of the next fetches fail (a git server that is down for a moment).
+    public var failingFetches = 0
     /// Called before each push with the branch name; may call ``commitDirectly(branch:files:message:)`` to race.
     public var beforePush: (@Sendable (String) -> Void)?
 
@@ -58,7 +60,15 @@ public final class MemoryRepository: GitOpsRepository, @unchecked Sendable {
     /// Every branch name.
     public var branchNames: [String] { lock.withLock { branches.keys.sorted() } }
 
-    public func fetch() async throws { lock.withLock { fetches += 1 } }
+    public func fetch() async throws {
+        let fails = lock.withLock {
+            fetches += 1
+            guard failingFetches > 0 else { return false }
+            failingFetches -= 1
+            return true
+        }
+        if fails { throw MemoryRepositoryError(message: "connection refused (the git server is down)") }
+    }
 
     public func snapshot(of branch: String) async throws -> (any RepositorySnapshot)? {
         lock.withLock { branches[branch].map(snapshot(commit:)) ?? nil }

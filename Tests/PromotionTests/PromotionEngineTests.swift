@@ -296,6 +296,22 @@ import TestSupport
         #expect(w.forge.pullRequests.count == 2)
     }
 
+    @Test func aFetchThatFailsFailsTheWholeBatchInsteadOfLeavingAModelToRunAlone() async throws {
+        let radio = Self.staging.replacingOccurrences(of: "jukebox", with: "radio")
+        let w = try world(extraFiles: ["environments/staging/radio.yaml": radio])
+        var records: [PromotionRecord] = []
+        for (model, version) in [("jukebox", "1.4.2"), ("radio", "2.0.0")] {
+            records.append(try await w.store.admit(try request(version, model: model), origin: "api", now: Date()).record)
+        }
+        w.repo.failingFetches = 1
+        let before = w.repo.pushes
+        await #expect(throws: PromotionError.self) { try await w.engine.pushTogether(records) }
+        #expect(w.repo.pushes == before)
+        // Tried again (as the service does after its backoff), the batch is still one commit.
+        let pushed = try await w.engine.pushTogether(records)
+        #expect(pushed.count == 2 && w.repo.pushes == before + 1)
+    }
+
     @Test func uriOutsideAllowedPrefixIsRefused() async throws {
         let w = try world()
         let bad = try ReleaseRequest.validated(model: "jukebox", version: "9", uri: "gs://models/other-team/9")

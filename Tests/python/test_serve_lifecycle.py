@@ -209,7 +209,8 @@ def test_a_burst_for_several_models_of_one_repository_is_one_commit(world):
     commits = [c for c in w.git("rev-list", f"{before}..main").split()
                if "Promote-Version: 1.1.0" in (m := w.git("log", "-1", "--format=%B", c))
                or "Promote-Model: radio" in m or "Promote-Model: tuner" in m]
-    assert len(commits) == 1, "one commit carries the three models' changes"
+    assert len(commits) == 1, ("one commit carries the three models' changes",
+                               [w.git("log", "-1", "--format=%B", c) for c in commits], w.log()[-6000:])
     message = w.git("log", "-1", "--format=%B", commits[0])
     blocks = [line.split(": ", 1)[1] for line in message.splitlines() if line.startswith("Promote-Model: ")]
     assert sorted(blocks) == ["jukebox", "radio", "tuner"], message

@@ -8,7 +8,8 @@ extension PromotionEngine {
     /// Pushes, for every `push` environment two or more of `records` target, one commit carrying each of their
     /// changes, and records a `pushed` step, the ledger and the proposal for each. Returns, per promotion id, the
     /// environments pushed (``PromotionOptions/pushedTogether``): running the promotions afterwards finds those
-    /// environments holding their versions and moves on.
+    /// environments holding their versions and moves on. A failure of the repository or the store is the batch's and is
+    /// thrown (the service tries the batch again); a model that cannot be decided is left out to run alone.
     @discardableResult
     public func pushTogether(_ records: [PromotionRecord]) async throws -> [String: Set<String>] {
         var pushed: [String: Set<String>] = [:]
@@ -22,9 +23,13 @@ extension PromotionEngine {
                 var run = Run(engine: self, record: record, options: PromotionOptions(origin: record.origin))
                 run.fetched = fetched  // The repository is fetched once for the whole batch.
                 defer { fetched = run.fetched }
-                // A model that cannot be decided here (refused, gated, unreachable) runs alone and fails there.
-                guard let observed = try? await run.observe(env), let plan = observed.plan,
-                    ProposalDecision.decide(observed.facts) == [.pushCommit, .recordLive], paths.insert(plan.path).inserted
+                let observed: Run.Observed
+                do { observed = try await run.observe(env) } catch let error as PromotionError where error.kind != .transport {
+                    continue  // A model that cannot be decided here (unknown, refused spec, not allowed) runs alone and fails there.
+                }
+                // A repository or store failure is the whole batch's: it is thrown, and the batch is tried again.
+                guard let plan = observed.plan, ProposalDecision.decide(observed.facts) == [.pushCommit, .recordLive],
+                    paths.insert(plan.path).inserted
                 else { continue }
                 batch.append((run, observed))
             }
