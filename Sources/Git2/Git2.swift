@@ -16,8 +16,9 @@ public enum Git2 {
         _ = pb_git_enable_strict_object_creation(1)
         _ = pb_git_set_user_agent("promote")
         // The object cache keeps the commits and trees every push walks until it reaches its cap, 256 MiB by default
-        // (the largest live grower of a long soak under heaptrack): a long-running service caps it lower.
-        _ = pb_git_set_cache_max_size(32 << 20)
+        // (the largest live grower of a long soak under heaptrack), per open repository (a mirror has two): a
+        // long-running service caps it at 8 MiB, more than a push's walk over a large GitOps repository needs.
+        _ = pb_git_set_cache_max_size(8 << 20)
         // mbedTLS has no default trust store: point it at the system bundle (or $SSL_CERT_FILE).
         let bundle = getenv("SSL_CERT_FILE").map { String(cString: $0) } ?? "/etc/ssl/certs/ca-certificates.crt"
         if FileManager.default.fileExists(atPath: bundle) { _ = pb_git_set_ssl_cert_locations(bundle, nil) }

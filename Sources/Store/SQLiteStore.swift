@@ -37,6 +37,9 @@ public final class SQLiteStore: PromotionStore, Sendable {
     static func openPool(_ path: String) throws -> DatabasePool {
         var config = Configuration()
         config.busyMode = .timeout(10)
+        // SQLite's page cache is per connection (2 MiB by default, one writer and up to five readers): a long-running
+        // service keeps 1 MiB each, which holds the queue's and the ledger's hot pages.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -1024") }
         for attempt in 1... {
             do {
                 return try DatabasePool(path: path, configuration: config)
