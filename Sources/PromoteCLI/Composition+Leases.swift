@@ -13,7 +13,7 @@ extension Composition {
         dryRun: Bool = false, wait: Duration = .seconds(120), _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         guard !dryRun, let leaseStore = store as? any LeaseStore else { return try await body() }
-        let holder = "cli:\(ProcessInfo.processInfo.hostName.split(separator: ".").first ?? "localhost"):\(ProcessInfo.processInfo.processIdentifier)"
+        let holder = "\(Lease.commandHolderPrefix)\(ProcessInfo.processInfo.hostName.split(separator: ".").first ?? "localhost"):\(ProcessInfo.processInfo.processIdentifier)"
         let leases = ReplicaLeases(store: leaseStore, holder: holder, duration: config.service.leaseDuration, logger: Logger(label: "promote.leases"))
         let repositories = Array(Set(config.environments.map(\.repository.url))).sorted()
         let started = Mutex(false)

@@ -59,7 +59,9 @@ extension SQLiteStore: LeaseStore {
     }
 
     public func endLeasesOfGoneReplicas(restarting holder: String) async throws {
-        try await write("end the leases of a previous process") { db in try db.execute(sql: "UPDATE lease SET expires_at = 0") }
+        try await write("end the leases of a previous process") { db in
+            try db.execute(sql: "UPDATE lease SET expires_at = 0 WHERE holder NOT LIKE ? || '%'", arguments: [Lease.commandHolderPrefix])
+        }
     }
 
     /// Throws ``LeaseLost`` unless `lease` is still held (inside the caller's transaction).

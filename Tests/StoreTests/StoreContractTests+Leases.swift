@@ -29,6 +29,16 @@ extension StoreContractTests {
         #expect(third.fencing > taken.fencing)
     }
 
+    @Test(arguments: StoreKind.allCases) func aRestartingReplicaEndsItsOwnLeasesButNotARunningCommands(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        let command = try #require(try await store.acquire("git://a", holder: Lease.commandHolderPrefix + "host:42", duration: 60))
+        _ = try #require(try await store.acquire("git://b", holder: "r1", duration: 60))
+        try await store.endLeasesOfGoneReplicas(restarting: "r1")
+        #expect(try await store.acquire("git://b", holder: "r1", duration: 60) != nil, "its previous run's lease ended")
+        #expect(try await store.acquire("git://a", holder: "r1", duration: 60) == nil, "the command still holds its lease")
+        #expect(try await store.renew(command, duration: 60) != nil)
+    }
+
     @Test(arguments: StoreKind.allCases) func aWriteUnderALostLeaseIsRefusedAndWritesNothing(_ kind: StoreKind) async throws {
         let store = try await kind.open(replica: "r1")
         let (record, _) = try await store.admit(try request("1.0.0"), origin: "api", now: t0)

@@ -18,6 +18,9 @@ public struct Lease: Sendable, Hashable {
     /// The leases the current task works under: every write the store makes for it checks, in the same transaction,
     /// that each is still held (same holder, same fencing number, not expired), and fails with ``LeaseLost`` if not.
     @TaskLocal public static var held: [Lease] = []
+
+    /// How the holder of a CLI command's lease is named (`cli:HOST:PID`), as opposed to a replica's.
+    public static let commandHolderPrefix = "cli:"
 }
 
 /// Leases shared by the replicas of `promote serve` (DESIGN.md 8), kept by the state store.
@@ -35,7 +38,8 @@ public protocol LeaseStore: Sendable {
     func claim(_ ids: [String], for holder: String) async throws -> [String]
     /// At a replica's start: ends the leases no running replica can hold any more, so that work left by a
     /// previous process is taken over at once instead of after its leases expire. SQLite (one `promote serve` per
-    /// file) ends every lease; PostgreSQL ends those of `holder` (a replica restarted under the same `--replica`).
+    /// file) ends every replica's lease; PostgreSQL ends those of `holder` (a replica restarted under the same
+    /// `--replica`). A running CLI command's leases (``Lease/commandHolderPrefix``) are left to it.
     func endLeasesOfGoneReplicas(restarting holder: String) async throws
 }
 
