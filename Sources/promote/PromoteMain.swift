@@ -13,8 +13,8 @@ enum PromoteMain {
     static func main() async {
         // Two malloc arenas instead of glibc's eight per core: a long-running `serve` spreads its short-lived
         // allocations over every thread's arena, and freed memory stranded in many arenas made its resident size
-        // creep (bench/soak); two keep it near what is in use, at no measurable cost in speed.
-        limitMallocArenas(to: 2)
+        // creep (bench/soak); two keep it near what is in use. An operator's MALLOC_ARENA_MAX wins.
+        if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil { limitMallocArenas(to: 2) }
         // Logs go to stderr (text or JSON lines); a command's own output goes to stdout.
         LogSetup.bootstrap(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         let status = await run()

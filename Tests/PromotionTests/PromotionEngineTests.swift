@@ -143,6 +143,21 @@ import TestSupport
         #expect(w.repo.file("environments/staging/jukebox.yaml", on: "main")?.contains("1.4.2") == true)
     }
 
+    @Test func aVersionOvertakenWhileItWaitedIsSupersededNotFailed() async throws {
+        let w = try world()
+        // 1.4.2 was accepted first, but 1.4.3 ran before it (another replica, or events out of order).
+        let (waiting, _) = try await w.store.admit(try request("1.4.2", key: "early"), origin: "api", now: Date().addingTimeInterval(-60))
+        _ = try await w.engine.release(try request("1.4.3", key: "late"))
+        let pullRequests = w.forge.pullRequests.map(\.title)
+        let report = try await w.engine.run(waiting, created: false, options: PromotionOptions(origin: "api"))
+        #expect(report.record.state == .superseded)
+        #expect(report.record.detail == "1.4.3, newer, went live in staging after this version was requested")
+        #expect(report.steps.map(\.action) == [.unchanged])
+        #expect(w.forge.pullRequests.map(\.title) == pullRequests)
+        #expect(w.repo.file("environments/staging/jukebox.yaml", on: "main")?.contains("1.4.3") == true)
+        #expect(try await w.store.proposal(model: "jukebox", version: "1.4.2", environment: "staging")?.state == .superseded)
+    }
+
     @Test func failingGateBlocksUnlessForced() async throws {
         let w = try world()
         // Production runs 1.4.1 with accuracy 0.95 according to the ledger.

@@ -48,6 +48,16 @@ def counts(world, pg, database):
     return {state: int(n) for state, n in pg.psql("SELECT state, COUNT(*) FROM promotion GROUP BY state", database)}
 
 
+def failures(world, pg, database):
+    """Each failed promotion's model, version and reason, and the replicas' error lines: a bench that ends with a
+    failure says why."""
+    query = "SELECT model, version, detail FROM promotion WHERE state = 'failed' ORDER BY updated_at"
+    if world.sqlite:
+        with sqlite3.connect(world.sqlite, timeout=30) as db:
+            return [list(row) for row in db.execute(query).fetchall()]
+    return [list(row) for row in pg.psql(query, database)]
+
+
 def run(label, pg, replicas, args, database=None):
     state = pg.url(database) if database else None
     world = ReplicaWorld(repositories=args.repositories, models=args.models, state=state,
@@ -88,6 +98,11 @@ def run(label, pg, replicas, args, database=None):
             "peak_rss_mib": {n: peak_rss_mib(world.pid(n)) for n in names}, "states": c,
             "overlapping_pushes": len(world.overlapping_pushes()), "history_problems": world.history_problems(),
         }
+        if c.get("failed"):
+            result["failures"] = failures(world, pg, database)
+            for name in names:
+                errors = [line for line in world.log(name).splitlines() if "error" in line.lower()]
+                print(f"--- {name}: {len(errors)} error lines\n" + "\n".join(errors[:40]), file=sys.stderr, flush=True)
         print(json.dumps(result), flush=True)
         return result
     finally:

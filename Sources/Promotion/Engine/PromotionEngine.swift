@@ -139,12 +139,13 @@ struct Run {
             switch try await promote(env) {
             case .open: awaitingReview = true
             case .live: if Self.liveState(env) == .verified { verifiedInRun.insert(env.name) }
-            case .supersededBy(let newer): superseded = newer
+            case .supersededBy(let why): superseded = why
             }
+            if superseded != nil { break }  // an overtaken version goes no further
         }
         guard !options.dryRun else { return }
         let state: PromotionState = superseded != nil ? .superseded : awaitingReview ? .awaitingReview : .done
-        try await store.setState(state, detail: superseded.map { "a pull request for \($0) is already open" }, of: record.id, now: engine.now())
+        try await store.setState(state, detail: superseded, of: record.id, now: engine.now())
     }
 
     // MARK: - Stages
@@ -190,6 +191,7 @@ struct Run {
     // MARK: - Observe → decide → act, one environment at a time
 
     /// How one environment's part ended.
+    /// `supersededBy` carries why, in words.
     enum Outcome { case live, open, supersededBy(String) }
 
     /// What was read of one environment, once: the facts of the decision and what its actions need.
@@ -241,6 +243,7 @@ struct Run {
             liveVersion: live?.version, failingGates: gateResults.filter(\.blocks).map(\.detail), branchHoldsWanted: plan == nil,
             proposal: stored.first { $0.version == request.version }?.state, labelsMissing: !env.labels.isEmpty,
             autoMerge: env.autoMerge)
+        facts.overtakenByLive = live.map { $0.recordedAt > record.createdAt } ?? false
         facts.checksRequired = env.stage.checksRequired
         facts.ownStatusPasses = !gateResults.contains(where: \.blocks) && !skippedIn.contains(env.name)
         var observed = Observed(env: env, repo: repo, forge: forge, live: live, gateResults: gateResults, base: base, plan: plan, facts: facts)
@@ -324,7 +327,12 @@ struct Run {
                     environment: env.name, action: .unchanged, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
                     detail: "pull request already proposes newer \(newer)", at: engine.now()), to: record.id)
                 try await saveProposal(env, .superseded, detail: "a pull request for \(newer) is already open")
-                outcome = .supersededBy(newer)
+                outcome = .supersededBy("a pull request for \(newer) is already open")
+            case .yieldToLive(let newer):
+                let why = "\(newer), newer, went live in \(env.name) after this version was requested"
+                try await store.appendStep(PromotionStep(environment: env.name, action: .unchanged, detail: why, at: engine.now()), to: record.id)
+                try await saveProposal(env, .superseded, detail: why)
+                outcome = .supersededBy(why)
             case .recordLive:
                 try await recordLive(o, commit: head)
             case .pushCommit:

@@ -5,6 +5,9 @@ public enum ProposalAction: Sendable, Hashable {
     case refuse(PromotionError.Kind, String)
     /// A newer version is already up for review here: this older one is superseded, nothing is written.
     case yieldToNewer(String)
+    /// A newer version went live here after this one was requested (an event that arrived or ran late): this one
+    /// is superseded, nothing is written.
+    case yieldToLive(String)
     /// A person's commit on the bot's branch: left alone, the promotion waits for the pull request to be closed
     /// or merged (reported as `pr-edited`).
     case holdForPerson(String)

@@ -5,8 +5,10 @@
 public enum ProposalDecision {
     /// The actions for `facts`, in the order they must run.
     public static func decide(_ facts: ProposalFacts) -> [ProposalAction] {
-        // A version older than the one running moves back only when a person or the reconciler asks for it.
+        // A version older than the one running moves back only when a person or the reconciler asks for it; one
+        // that a newer version overtook while it waited is superseded, as it would have been in the queue.
         if facts.intent == .promote, let live = facts.liveVersion, VersionOrder.isOlder(facts.version, than: live) {
+            if facts.overtakenByLive { return [.yieldToLive(live)] }
             return [.refuse(.olderVersion, "\(facts.version) is older than \(live), which runs there")]
         }
         if facts.branchHoldsWanted { return [.recordLive] }

@@ -42,6 +42,9 @@ public struct ProposalFacts: Sendable, Hashable {
     public var force: Bool
     /// The version the ledger records live in the environment.
     public var liveVersion: String?
+    /// That version went live after this request was made: a newer version overtook it (two CI runs finishing
+    /// close together, or events delivered out of order), rather than a person asking for an older one later.
+    public var overtakenByLive: Bool = false
     /// The gates that block, in words (empty: none).
     public var failingGates: [String]
     /// The environment's branch already holds the wanted version.
