@@ -190,8 +190,7 @@ struct Run {
 
     // MARK: - Observe → decide → act, one environment at a time
 
-    /// How one environment's part ended.
-    /// `supersededBy` carries why, in words.
+    /// How one environment's part ended (`supersededBy` says why, in words).
     enum Outcome { case live, open, supersededBy(String) }
 
     /// What was read of one environment, once: the facts of the decision and what its actions need.
@@ -326,8 +325,9 @@ struct Run {
                 try await store.appendStep(PromotionStep(
                     environment: env.name, action: .unchanged, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
                     detail: "pull request already proposes newer \(newer)", at: engine.now()), to: record.id)
-                try await saveProposal(env, .superseded, detail: "a pull request for \(newer) is already open")
-                outcome = .supersededBy("a pull request for \(newer) is already open")
+                let why = "a pull request for \(newer) is already open"
+                try await saveProposal(env, .superseded, detail: why)
+                outcome = .supersededBy(why)
             case .yieldToLive(let newer):
                 let why = "\(newer), newer, went live in \(env.name) after this version was requested"
                 try await store.appendStep(PromotionStep(environment: env.name, action: .unchanged, detail: why, at: engine.now()), to: record.id)
