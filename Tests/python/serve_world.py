@@ -163,16 +163,18 @@ class EventSink:
         sink = self
         self.status = 202
         self.refused = 0
+        lock = threading.Lock()  # deliveries of different subjects arrive at once, on the server's threads
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 length = int(self.headers.get("content-length", 0))
                 raw = self.rfile.read(length)
-                if sink.status >= 300:
-                    sink.refused += 1
-                else:
-                    received.append({"content-type": self.headers.get("content-type"), "body": json.loads(raw), "raw": raw,
-                                     "headers": {k.lower(): v for k, v in self.headers.items()}})
+                with lock:
+                    if sink.status >= 300:
+                        sink.refused += 1
+                    else:
+                        received.append({"content-type": self.headers.get("content-type"), "body": json.loads(raw), "raw": raw,
+                                         "headers": {k.lower(): v for k, v in self.headers.items()}})
                 self.send_response(sink.status)
                 self.send_header("content-length", "0")
                 self.end_headers()
