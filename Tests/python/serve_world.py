@@ -163,7 +163,7 @@ class EventSink:
         sink = self
         self.status = 202
         self.refused = 0
-        lock = threading.Lock()  # deliveries of different subjects arrive at once, on the server's threads
+        lock = threading.Lock()  # two delivery passes of promote serve can post at once, on the server's threads
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
