@@ -41,21 +41,21 @@ def peak_rss_mib(pid):
     return 0.0
 
 
-def counts(world, pg, database):
-    if world.sqlite:
-        with sqlite3.connect(world.sqlite, timeout=30) as db:
-            return dict(db.execute("SELECT state, COUNT(*) FROM promotion GROUP BY state").fetchall())
-    return {state: int(n) for state, n in pg.psql("SELECT state, COUNT(*) FROM promotion GROUP BY state", database)}
-
-
-def failures(world, pg, database):
-    """Each failed promotion's model, version and reason, and the replicas' error lines: a bench that ends with a
-    failure says why."""
-    query = "SELECT model, version, detail FROM promotion WHERE state = 'failed' ORDER BY updated_at"
+def rows(world, pg, database, query):
+    """The rows of `query` in the configuration's state store (SQLite file or PostgreSQL database), as lists."""
     if world.sqlite:
         with sqlite3.connect(world.sqlite, timeout=30) as db:
             return [list(row) for row in db.execute(query).fetchall()]
-    return [list(row) for row in pg.psql(query, database)]
+    return pg.psql(query, database)
+
+
+def counts(world, pg, database):
+    return {state: int(n) for state, n in rows(world, pg, database, "SELECT state, COUNT(*) FROM promotion GROUP BY state")}
+
+
+def failures(world, pg, database):
+    """Each failed promotion's model, version and reason: a bench that ends with a failure says why."""
+    return rows(world, pg, database, "SELECT model, version, detail FROM promotion WHERE state = 'failed' ORDER BY updated_at")
 
 
 def run(label, pg, replicas, args, database=None):

@@ -322,17 +322,12 @@ struct Run {
             case .holdForPerson(let reason):
                 throw PromotionError(.heldForPerson, environment: env.name, "\(pullRequest?.url ?? env.botBranch(for: request.model)): \(reason)")
             case .yieldToNewer(let newer):
-                try await store.appendStep(PromotionStep(
-                    environment: env.name, action: .unchanged, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
-                    detail: "pull request already proposes newer \(newer)", at: engine.now()), to: record.id)
-                let why = "a pull request for \(newer) is already open"
-                try await saveProposal(env, .superseded, detail: why)
-                outcome = .supersededBy(why)
+                outcome = try await yield(
+                    env, step: "pull request already proposes newer \(newer)", why: "a pull request for \(newer) is already open",
+                    pullRequest: pullRequest)
             case .yieldToLive(let newer):
                 let why = "\(newer), newer, went live in \(env.name) after this version was requested"
-                try await store.appendStep(PromotionStep(environment: env.name, action: .unchanged, detail: why, at: engine.now()), to: record.id)
-                try await saveProposal(env, .superseded, detail: why)
-                outcome = .supersededBy(why)
+                outcome = try await yield(env, step: why, why: why, pullRequest: nil)
             case .recordLive:
                 try await recordLive(o, commit: head)
             case .pushCommit:
@@ -400,6 +395,15 @@ struct Run {
             }
         }
         return outcome
+    }
+
+    /// This version gives way to a newer one in `env`: an `unchanged` step saying so, the proposal `superseded`.
+    func yield(_ env: EnvironmentSettings, step: String, why: String, pullRequest: PullRequest?) async throws -> Outcome {
+        try await store.appendStep(PromotionStep(
+            environment: env.name, action: .unchanged, pullRequestNumber: pullRequest?.number, pullRequestURL: pullRequest?.url,
+            detail: step, at: engine.now()), to: record.id)
+        try await saveProposal(env, .superseded, detail: why)
+        return .supersededBy(why)
     }
 
     /// A dry run: what the decision would write, written nowhere.
